@@ -1,0 +1,1 @@
+"""Store layer: SQLAlchemy models, repositories and Alembic migrations (SQLite or PostgreSQL)."""
