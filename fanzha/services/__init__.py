@@ -1,0 +1,1 @@
+"""Services layer: one module per desk; the use cases, their transactions and permissions."""

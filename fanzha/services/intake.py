@@ -1,0 +1,130 @@
+"""接警 intake: take a victim's report and make it a case, idempotently, in one transaction."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from fanzha.domain import clock
+from fanzha.domain.case_status import CaseStatus
+from fanzha.domain.errors import InputRejected, Problem
+from fanzha.domain.identity import id_check_ok
+from fanzha.domain.report import VictimReport
+from fanzha.services.organisations import county_center_for, known_regions
+from fanzha.store.models import Case, CaseContact, CaseEvent, CaseTransfer, Person
+
+
+class DuplicateReport(InputRejected):
+    """A different report already carries this report id."""
+
+
+@dataclass(frozen=True)
+class FiledCase:
+    case: Case
+    created: bool  # False when the same report was filed before (a retry): nothing was written
+
+
+def file_report(session: Session, report: VictimReport, actor: str = "system") -> FiledCase:
+    """Create the case with its victim, transfers, contacts and a first timeline event.
+
+    Filing the same report twice returns the first case (retries are safe); a different report
+    under an existing id is refused, because report ids are how banks and stations refer to it.
+    """
+    existing = session.scalar(
+        select(Case)
+        .where(Case.report_id == report.report_id)
+        .options(selectinload(Case.transfers), selectinload(Case.victim))
+    )
+    if existing is not None:
+        if _same_report(existing, report):
+            return FiledCase(existing, created=False)
+        raise DuplicateReport(
+            [Problem("report_id", f"report id {report.report_id} is already case #{existing.id} with different content; "
+                     "give this report a new id, or edit case #{existing.id}")],
+            "duplicate report id",
+        )
+    regions = known_regions(session)
+    if regions and report.region not in regions:
+        raise InputRejected(
+            [Problem("region", f"region {report.region!r} is not a county of this center; use one of: {', '.join(regions)}")],
+            "unknown region",
+        )
+
+    victim = _resolve_victim(session, report)
+    at = clock.now()
+    owner = county_center_for(session, report.region)
+    case = Case(
+        report_id=report.report_id,
+        reported_at=report.reported_at,
+        region=report.region,
+        fraud_type=report.fraud_type.value if report.fraud_type else None,
+        narrative=report.narrative,
+        status=CaseStatus.REPORTED.value,
+        loss_fen=report.loss_fen,
+        victim=victim,
+        organisation_id=owner.id if owner else None,
+        created_at=at,
+        updated_at=at,
+    )
+    case.transfers = [
+        CaseTransfer(
+            time=t.time, amount_fen=t.amount, from_account=t.from_account, from_bank=t.from_bank,
+            to_account=t.to_account, to_name=t.to_name, to_bank=t.to_bank, channel=t.channel,
+        )
+        for t in report.transfers
+    ]
+    case.contacts = [CaseContact(kind=c.kind.value, value=c.value) for c in report.contacts]
+    notes = []
+    if report.victim.id_number and not id_check_ok(report.victim.id_number):
+        notes.append("id_number_check_digit")
+    case.events = [
+        CaseEvent(at=at, kind="reported", actor=actor, detail={
+            "transfers": len(report.transfers), "loss_fen": report.loss_fen, "warnings": notes,
+        })
+    ]
+    session.add(case)
+    session.flush()
+    return FiledCase(case, created=True)
+
+
+def _resolve_victim(session: Session, report: VictimReport) -> Person:
+    """The same person across reports is one Person, found by identity number."""
+    v = report.victim
+    person = None
+    if v.id_number:
+        person = session.scalar(select(Person).where(Person.id_number == v.id_number))
+    if person is None:
+        person = Person(name=v.name, id_number=v.id_number, phone=v.phone, age=v.age, district=report.region)
+        session.add(person)
+    else:
+        person.phone = v.phone or person.phone
+        person.age = v.age if v.age is not None else person.age
+    return person
+
+
+def _same_report(case: Case, report: VictimReport) -> bool:
+    ours = sorted((t.time, t.amount_fen, t.to_account) for t in case.transfers)
+    theirs = sorted((t.time, t.amount, t.to_account) for t in report.transfers)
+    return (
+        case.reported_at == report.reported_at
+        and case.victim.name == report.victim.name
+        and case.loss_fen == report.loss_fen
+        and ours == theirs
+    )
+
+
+def change_status(session: Session, case: Case, target: CaseStatus, actor: str, note: str = "") -> None:
+    """Move a case along 接警→立案→侦查→破案→结案; refuses a skip with the allowed next steps."""
+    current = CaseStatus(case.status)
+    if not current.can_move_to(target):
+        allowed = [s.label_zh for s in CaseStatus if current.can_move_to(s)]
+        raise InputRejected(
+            [Problem("status", f"a case in {current.label_zh} cannot move to {target.label_zh}; next may be: {', '.join(allowed) or 'none'}")],
+            "status change refused",
+        )
+    at = clock.now()
+    case.status = target.value
+    case.updated_at = at
+    session.add(CaseEvent(case_id=case.id, at=at, kind="status_changed", actor=actor,
+                          detail={"from": current.value, "to": target.value, "note": note}))
