@@ -1,0 +1,31 @@
+"""Run every benchmark under bench/ in turn (``make bench``); each prints its own figures.
+
+Record the figures in docs/benchmarks.md with the machine and the date.
+"""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).parent
+BENCHES = [
+    ("simulate", ["bench_simulate.py", "--all"]),
+    ("import", ["bench_import.py"]),
+    ("case search", ["bench_case_search.py", "--size", "1000000", "--backend", "both"]),
+]
+
+
+def main() -> int:
+    only = set(sys.argv[1:])
+    failed = 0
+    for name, argv in BENCHES:
+        if only and name.split()[0] not in only:
+            continue
+        print(f"\n=== {name} ===", flush=True)
+        failed += subprocess.call([sys.executable, str(HERE / argv[0]), *argv[1:]]) != 0
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,49 @@
+"""The one-command demo: simulate a city once, load it once, seed the demo users, then serve.
+
+A second run finds the world and the loaded marker and starts in seconds.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from rich.console import Console
+from sqlalchemy import func, select
+
+from fanzha.services.accounts import seed_demo_users
+from fanzha.services.organisations import seed_organisations
+from fanzha.sim.city import simulate
+from fanzha.sim.load import load_world
+from fanzha.store.db import Database
+from fanzha.store.models import Case
+
+console = Console()
+
+
+def prepare_demo(db: Database, world: Path, residents: int, days: int, seed: int) -> list[dict]:
+    """Make sure the demo city exists and is in the store; return the demo logins."""
+    params = {"residents": residents, "days": days, "seed": seed}
+    stamp = world / "world.json"
+    if not stamp.exists() or _params(stamp) != params:
+        console.print(f"Simulating a city of {residents:,} residents over {days} days (seed {seed}) ...")
+        simulate(residents=residents, days=days, seed=seed, out=world, progress=True)
+    loaded = world / ".loaded.json"
+    target = {"database": db.url, **params}
+    if not loaded.exists() or json.loads(loaded.read_text()) != target or not _has_cases(db):
+        console.print("Loading the simulated city into the store ...")
+        counts = load_world(db, world, progress=True)
+        loaded.write_text(json.dumps(target))
+        console.print(f"Loaded: {json.dumps(counts, ensure_ascii=False)}")
+    with db.session() as session:
+        seed_organisations(session)
+        return seed_demo_users(session)
+
+
+def _has_cases(db: Database) -> bool:
+    with db.session() as session:
+        return session.scalar(select(func.count()).select_from(Case)) > 0
+
+
+def _params(stamp: Path) -> dict:
+    data = json.loads(stamp.read_text())
+    return {"residents": data.get("residents"), "days": data.get("days"), "seed": data.get("seed")}
