@@ -1,0 +1,66 @@
+"""Importing the files banks, operators and centers exchange (文件导入), as FORMATS.md defines them.
+
+One entry point for the command line and the web upload::
+
+    result = import_file(db, "statements", Path("流水.csv"), skip_bad=False, actor="duty1")
+
+A file is refused whole (``result.rejected``, nothing written) when it is not a table, lacks a
+required column, or has any bad row; with ``skip_bad`` the good rows go in and the bad ones are
+reported. Re-importing a file adds nothing. Each kind lives in its own module.
+"""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from fanzha.domain.errors import Problem
+from fanzha.services.importing.calls import import_calls
+from fanzha.services.importing.progress import steps
+from fanzha.services.importing.reports import import_reports
+from fanzha.services.importing.result import ImportResult
+from fanzha.services.importing.sms import import_sms
+from fanzha.services.importing.statements import count_distinct_transfers, import_statements
+from fanzha.store.db import Database
+
+IMPORTERS = {
+    "statements": import_statements,
+    "reports": import_reports,
+    "calls": import_calls,
+    "sms": import_sms,
+}
+KINDS = tuple(IMPORTERS)
+
+__all__ = ["KINDS", "ImportResult", "count_distinct_transfers", "import_bytes", "import_file"]
+
+
+def import_file(db: Database, kind: str, path: Path, *, skip_bad: bool = False, actor: str = "system",
+                progress: bool = False, display_name: str | None = None) -> ImportResult:
+    """Import one file of ``kind`` (statements, reports, calls or sms) into the store.
+
+    ``display_name`` names the file in messages (an upload is saved under a temporary name).
+    """
+    if kind not in IMPORTERS:
+        raise ValueError(f"unknown import kind {kind!r}; use one of: {', '.join(KINDS)}")
+    path = Path(path)
+    name = display_name or path.name
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        result = ImportResult(kind=kind, file=name)
+        return result.refuse([Problem(name, f"the file cannot be read ({exc.strerror or exc}); check the path")])
+    return import_bytes(db, kind, data, name, skip_bad=skip_bad, actor=actor, progress=progress)
+
+
+def import_bytes(db: Database, kind: str, data: bytes, name: str, *, skip_bad: bool = False,
+                 actor: str = "system", progress: bool = False) -> ImportResult:
+    """Import a file's content already in memory (``name`` is used in messages)."""
+    if kind not in IMPORTERS:
+        raise ValueError(f"unknown import kind {kind!r}; use one of: {', '.join(KINDS)}")
+    started = time.perf_counter()
+    result = ImportResult(kind=kind, file=name)
+    with steps(progress, name) as tracker:
+        IMPORTERS[kind](db, data, result, skip_bad=skip_bad, actor=actor, steps=tracker)
+    if result.rejected:
+        result.rows_imported = 0
+    result.seconds = time.perf_counter() - started
+    return result
