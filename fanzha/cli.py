@@ -63,7 +63,7 @@ def _import(kind: str, paths: list[Path], skip_bad: bool) -> None:
         if len(result.problems) > 200:
             err.print(f"[yellow]... and {len(result.problems) - 200} more problems[/]")
         console.print(result.summary())
-        failed = failed or (result.rejected and not skip_bad)
+        failed = failed or result.rejected
     if failed:
         raise typer.Exit(1)
 

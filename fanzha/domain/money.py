@@ -22,6 +22,8 @@ def yuan_to_fen(text: str | int) -> int:
     if cleaned.strip().startswith("-"):
         raise ValueError(f"amount {text!r} is negative; amounts are always positive")
     match = _YUAN.match(cleaned)
+    if not match and re.match(r"^\s*\d+\.\d{3,}\s*$", cleaned):
+        raise ValueError(f"amount {text!r} has more than two decimals; amounts are yuan to the fen (0.01)")
     if not match:
         raise ValueError(f"amount {text!r} is not a yuan amount like 1234.56")
     whole, cents = match.group(1), (match.group(2) or "").ljust(2, "0")

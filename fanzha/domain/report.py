@@ -10,6 +10,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic.functional_validators import BeforeValidator
+from pydantic.json_schema import WithJsonSchema
 
 from fanzha.domain.clock import parse_time
 from fanzha.domain.contact import ContactKind
@@ -41,10 +42,22 @@ def _blank_to_none(value: object) -> object:
     return None if isinstance(value, str) and not value.strip() else value
 
 
-Fen = Annotated[int, BeforeValidator(_fen)]
+Fen = Annotated[
+    int,
+    BeforeValidator(_fen),
+    # Clients send yuan text; the int is only how it is stored, so the schema says what to send.
+    WithJsonSchema({
+        "type": "string", "pattern": r"^\d{1,13}(\.\d{1,2})?$", "examples": ["50000.00"],
+        "description": "yuan with up to two decimals; stored as integer fen",
+    }),
+]
 ZonedTime = Annotated[datetime, BeforeValidator(_time)]
 Text = Annotated[str, Field(min_length=1, max_length=256)]
 OptionalText = Annotated[str | None, BeforeValidator(_blank_to_none), Field(default=None, max_length=256)]
+# Widths match the store's columns, so a too-long value is a field error, not a database error.
+Name = Annotated[str | None, BeforeValidator(_blank_to_none), Field(default=None, max_length=64)]
+AccountNumber = Annotated[str | None, BeforeValidator(_blank_to_none), Field(default=None, max_length=32)]
+Channel = Annotated[str | None, BeforeValidator(_blank_to_none), Field(default=None, max_length=32)]
 
 
 class Victim(BaseModel):
@@ -72,13 +85,13 @@ class Transfer(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     time: ZonedTime
-    amount: Fen = Field(description="yuan, e.g. \"50000.00\"; stored as integer fen")
-    from_account: OptionalText = None
-    from_bank: OptionalText = None
+    amount: Fen
+    from_account: AccountNumber = None
+    from_bank: Name = None
     to_account: Annotated[str, Field(min_length=4, max_length=32, pattern=r"^[0-9A-Za-z\-]+$")]
-    to_name: OptionalText = None
-    to_bank: OptionalText = None
-    channel: OptionalText = None
+    to_name: Name = None
+    to_bank: Name = None
+    channel: Channel = None
 
 
 class Contact(BaseModel):

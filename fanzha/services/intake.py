@@ -41,7 +41,7 @@ def file_report(session: Session, report: VictimReport, actor: str = "system") -
             return FiledCase(existing, created=False)
         raise DuplicateReport(
             [Problem("report_id", f"report id {report.report_id} is already case #{existing.id} with different content; "
-                     "give this report a new id, or edit case #{existing.id}")],
+                     f"give this report a new id, or edit case #{existing.id}")],
             "duplicate report id",
         )
     regions = known_regions(session)

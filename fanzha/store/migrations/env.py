@@ -2,6 +2,7 @@
 from alembic import context
 from sqlalchemy import create_engine
 
+from fanzha.store.db import include_object
 from fanzha.store.models import Base
 
 config = context.config
@@ -22,6 +23,7 @@ def _migrate(connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
+        include_object=include_object,
         render_as_batch=connection.dialect.name == "sqlite",
     )
     with context.begin_transaction():

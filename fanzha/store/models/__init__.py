@@ -1,14 +1,14 @@
 """All tables, one concept per module; importing this package registers them on ``Base.metadata``."""
+from fanzha.store.models.account import Account
 from fanzha.store.models.base import Base
+from fanzha.store.models.case import Case, CaseContact, CaseEvent, CaseTransfer
+from fanzha.store.models.import_batch import ImportBatch
 from fanzha.store.models.organisation import Organisation
-from fanzha.store.models.user import User
 from fanzha.store.models.person import Person
 from fanzha.store.models.phone import Phone
-from fanzha.store.models.account import Account
-from fanzha.store.models.case import Case, CaseContact, CaseEvent, CaseTransfer
 from fanzha.store.models.statement import StatementPosting
 from fanzha.store.models.telecom_record import CallRecord, SmsRecord
-from fanzha.store.models.import_batch import ImportBatch
+from fanzha.store.models.user import User
 
 __all__ = [
     "Base", "Organisation", "User", "Person", "Phone", "Account", "Case", "CaseContact",

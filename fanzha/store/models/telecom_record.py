@@ -17,7 +17,7 @@ class CallRecord(Base):
     record_key: Mapped[str] = mapped_column(String(40), unique=True)  # content hash: re-imports add nothing
     msisdn: Mapped[str] = mapped_column(String(20))
     other: Mapped[str] = mapped_column(String(20), index=True)
-    call_type: Mapped[str] = mapped_column(String(8))  # caller / called / forwarded
+    call_type: Mapped[str] = mapped_column(String(16))  # caller / called / forwarded
     start_time: Mapped[datetime] = mapped_column(UtcDateTime())
     duration_s: Mapped[int]
     cell_id: Mapped[str | None] = mapped_column(String(32))

@@ -1,13 +1,13 @@
 """foundation: organisations, users, persons, phones, accounts, cases, statements, telecom records
 
 Revision ID: 0001
-Revises: 
+Revises: (none)
 Create Date: 2026-11-21 19:21:51.223017
 """
-from alembic import op
 import sqlalchemy as sa
-import fanzha.store.types
+from alembic import op
 
+import fanzha.store.types
 
 revision = '0001'
 down_revision = None
