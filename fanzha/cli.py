@@ -16,7 +16,7 @@ import_app = typer.Typer(help="Import files banks, operators and centers exchang
 app.add_typer(db_app, name="db")
 app.add_typer(import_app, name="import")
 console = Console()
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)  # paths and places stay on one line, copyable
 
 
 def _database():
