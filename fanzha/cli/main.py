@@ -1,4 +1,4 @@
-"""The ``fanzha`` command: simulate a city, import files, run the center (Typer + Rich)."""
+"""The ``fanzha`` command's root: simulate, serve, demo, db; command groups live beside it."""
 from __future__ import annotations
 
 import json
@@ -6,29 +6,22 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
-from fanzha.config import Settings, data_dir
+from fanzha.cli.common import console, database
+from fanzha.cli.importing import import_app
+from fanzha.config import data_dir
 
 app = typer.Typer(help="Fanzha 反诈: run an anti-telecom-network-fraud center.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
-import_app = typer.Typer(help="Import files banks, operators and centers exchange (FORMATS.md).", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(import_app, name="import")
-console = Console()
-err = Console(stderr=True, soft_wrap=True)  # paths and places stay on one line, copyable
 
-
-def _database():
-    from fanzha.store.db import Database
-
-    return Database(Settings.from_env().database_url)
 
 
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Create or migrate the schema to the newest version (also done on every start)."""
-    db = _database()
+    db = database()
     console.print(f"[green]schema is current[/] ({db.dialect})")
 
 
@@ -45,55 +38,6 @@ def simulate(
     summary = run(residents=residents, days=days, seed=seed, out=out, progress=True)
     console.print_json(json.dumps(summary.get("counts", summary), ensure_ascii=False, default=str))
     console.print(f"[green]world written to {out}[/]")
-
-
-def _import(kind: str, paths: list[Path], skip_bad: bool) -> None:
-    from fanzha.services.importing import import_file
-
-    db = _database()
-    failed = False
-    for path in paths:
-        if not path.exists():
-            err.print(f"[red]{path}: no such file[/]; check the path")
-            failed = True
-            continue
-        result = import_file(db, kind, path, skip_bad=skip_bad, actor="cli", progress=True)
-        for problem in result.problems[:200]:
-            err.print(f"[yellow]{problem}[/]")
-        if len(result.problems) > 200:
-            err.print(f"[yellow]... and {len(result.problems) - 200} more problems[/]")
-        console.print(result.summary())
-        failed = failed or result.rejected
-    if failed:
-        raise typer.Exit(1)
-
-
-SkipBad = Annotated[bool, typer.Option("--skip-bad", help="import the good rows and report the bad ones")]
-Paths = Annotated[list[Path], typer.Argument(help="CSV, .xlsx or (reports) JSON files")]
-
-
-@import_app.command("statements")
-def import_statements(paths: Paths, skip_bad: SkipBad = False) -> None:
-    """Bank statements (交易流水); transfers seen from both sides are counted once."""
-    _import("statements", paths, skip_bad)
-
-
-@import_app.command("reports")
-def import_reports(paths: Paths, skip_bad: SkipBad = False) -> None:
-    """Victim reports (警情), JSON or CSV; each becomes a case."""
-    _import("reports", paths, skip_bad)
-
-
-@import_app.command("calls")
-def import_calls(paths: Paths, skip_bad: SkipBad = False) -> None:
-    """Call records (话单) from an operator."""
-    _import("calls", paths, skip_bad)
-
-
-@import_app.command("sms")
-def import_sms(paths: Paths, skip_bad: SkipBad = False) -> None:
-    """SMS records (短信记录) from an operator."""
-    _import("sms", paths, skip_bad)
 
 
 @app.command()
@@ -121,7 +65,7 @@ def demo(
     """Simulate a city (once), load it, seed the demo users and start the center."""
     from fanzha.sim.demo import prepare_demo
 
-    logins = prepare_demo(_database(), data_dir() / "demo-world", residents=residents, days=days, seed=seed)
+    logins = prepare_demo(database(), data_dir() / "demo-world", residents=residents, days=days, seed=seed)
     console.rule("[bold]Fanzha 反诈中心 demo")
     console.print(f"Open [bold cyan]http://{host}:{port}/[/]  (API docs: http://{host}:{port}/docs)")
     for login in logins:

@@ -1,0 +1,62 @@
+"""``fanzha import``: the files banks, operators and centers exchange (FORMATS.md)."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from fanzha.cli.common import console, database, err
+
+import_app = typer.Typer(help="Import files banks, operators and centers exchange (FORMATS.md).", no_args_is_help=True)
+
+
+def _import(kind: str, paths: list[Path], skip_bad: bool) -> None:
+    from fanzha.services.importing import import_file
+
+    db = database()
+    failed = False
+    for path in paths:
+        if not path.exists():
+            err.print(f"[red]{path}: no such file[/]; check the path")
+            failed = True
+            continue
+        result = import_file(db, kind, path, skip_bad=skip_bad, actor="cli", progress=True)
+        for problem in result.problems[:200]:
+            err.print(f"[yellow]{problem}[/]")
+        if len(result.problems) > 200:
+            err.print(f"[yellow]... and {len(result.problems) - 200} more problems[/]")
+        console.print(result.summary())
+        failed = failed or result.rejected
+    if failed:
+        raise typer.Exit(1)
+
+
+SkipBad = Annotated[bool, typer.Option("--skip-bad", help="import the good rows and report the bad ones")]
+Paths = Annotated[list[Path], typer.Argument(help="CSV, .xlsx or (reports) JSON files")]
+
+
+@import_app.command("statements")
+def import_statements(paths: Paths, skip_bad: SkipBad = False) -> None:
+    """Bank statements (交易流水); transfers seen from both sides are counted once."""
+    _import("statements", paths, skip_bad)
+
+
+@import_app.command("reports")
+def import_reports(paths: Paths, skip_bad: SkipBad = False) -> None:
+    """Victim reports (警情), JSON or CSV; each becomes a case."""
+    _import("reports", paths, skip_bad)
+
+
+@import_app.command("calls")
+def import_calls(paths: Paths, skip_bad: SkipBad = False) -> None:
+    """Call records (话单) from an operator."""
+    _import("calls", paths, skip_bad)
+
+
+@import_app.command("sms")
+def import_sms(paths: Paths, skip_bad: SkipBad = False) -> None:
+    """SMS records (短信记录) from an operator."""
+    _import("sms", paths, skip_bad)
+
+
