@@ -17,7 +17,6 @@ app.add_typer(db_app, name="db")
 app.add_typer(import_app, name="import")
 
 
-
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Create or migrate the schema to the newest version (also done on every start)."""
