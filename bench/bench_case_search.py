@@ -26,11 +26,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import create_engine, text  # noqa: E402
 
+from fanzha.domain.actor import Actor  # noqa: E402
 from fanzha.domain.clock import CENTER_TZ  # noqa: E402
 from fanzha.domain.identity import id_check_digit  # noqa: E402
 from fanzha.services.case_search import CaseQuery, search_cases  # noqa: E402
 from fanzha.services.dashboard import intake_figures  # noqa: E402
 from fanzha.store.db import Database  # noqa: E402
+
+SYSTEM = Actor.system("test")
 
 DATA_VERSION = 1  # bump when the generated data or the schema it needs changes
 PG_ADMIN_URL = os.environ.get(
@@ -484,21 +487,21 @@ def run(backend: str, size: int, queries: int, rebuild: bool, seed: int, verbose
     mix = query_mix(sample, rng, queries)
     for _, query in mix[:50]:  # warm the caches the way a running server has them warm
         with db.session() as session:
-            search_cases(session, query)
+            search_cases(session, SYSTEM, query)
     timings: dict[str, list[float]] = {}
     capped = 0
     slow: list[tuple[float, str, CaseQuery]] = []
     for kind, query in mix:
         started = time.perf_counter()
         with db.session() as session:
-            result = search_cases(session, query)
+            result = search_cases(session, SYSTEM, query)
         elapsed = (time.perf_counter() - started) * 1000
         timings.setdefault(kind, []).append(elapsed)
         capped += result.total_capped
         slow.append((elapsed, kind, query))
     started = time.perf_counter()
     with db.session() as session:
-        figures = intake_figures(session)
+        figures = intake_figures(session, SYSTEM)
     dashboard_ms = (time.perf_counter() - started) * 1000
 
     everything = [t for values in timings.values() for t in values]

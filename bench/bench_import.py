@@ -23,6 +23,7 @@ from sqlalchemy import create_engine, func, select, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from fanzha.domain.actor import Actor
 from fanzha.services.importing import count_distinct_transfers, import_file  # noqa: E402
 from fanzha.store.db import Database  # noqa: E402
 from fanzha.store.models import StatementPosting  # noqa: E402
@@ -91,7 +92,7 @@ def run(db_url: str, path: Path, label: str) -> dict:
     db = Database(db_url)
     try:
         started = time.perf_counter()
-        result = import_file(db, "statements", path, actor="bench")
+        result = import_file(db, "statements", path, actor=Actor.system("bench"))
         seconds = time.perf_counter() - started
         assert not result.rejected, result.problems[:5]
         with db.engine.connect() as conn:

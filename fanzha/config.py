@@ -19,12 +19,14 @@ def data_dir() -> Path:
 class Settings:
     database_url: str
     secret_key: str
+    cookie_secure: str = "auto"  # FANZHA_COOKIE_SECURE: 1, 0 or auto (on, except the local demo)
 
     @classmethod
     def from_env(cls) -> Settings:
         url = os.environ.get("FANZHA_DATABASE_URL") or f"sqlite:///{data_dir() / 'fanzha.sqlite'}"
         secret = os.environ.get("FANZHA_SECRET_KEY") or _local_secret()
-        return cls(database_url=url, secret_key=secret)
+        return cls(database_url=url, secret_key=secret,
+                   cookie_secure=os.environ.get("FANZHA_COOKIE_SECURE") or "auto")
 
 
 def _local_secret() -> str:

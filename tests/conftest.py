@@ -38,6 +38,20 @@ def require_postgres() -> None:
         pytest.skip(reason + "; start it with: pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start")
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _quick_password_hashes() -> Iterator[None]:
+    """Argon2 with small costs in tests: hashing is deliberately slow, and the suite signs in
+    hundreds of times. The stored hashes carry their parameters, so nothing else changes."""
+    from argon2 import PasswordHasher
+
+    from fanzha.services import accounts
+
+    real = accounts._hasher
+    accounts._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    yield
+    accounts._hasher = real
+
+
 @pytest.fixture(autouse=True)
 def _isolated_data_dir(tmp_path_factory, monkeypatch) -> None:
     """Tests never touch the user's real data directory."""

@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 from sqlalchemy import text
 
+from fanzha.domain.actor import Actor
 from fanzha.domain.case_status import CaseStatus
 from fanzha.domain.errors import InputRejected
 from fanzha.domain.report import VictimReport
@@ -16,6 +17,8 @@ from fanzha.services.intake import change_status, file_report
 from fanzha.services.organisations import seed_organisations
 from fanzha.store.db import Database
 from fanzha.store.models import Case
+
+SYSTEM = Actor.system("test")
 
 
 def _report(report_id, at, region, victim, narrative, transfers, fraud_type=None, contacts=()):
@@ -72,14 +75,14 @@ def cases(db: Database) -> dict[str, int]:
     with db.session() as s:
         seed_organisations(s)
         for key, report in REPORTS.items():
-            ids[key] = file_report(s, VictimReport.model_validate(report)).case.id
-        change_status(s, s.get(Case, ids["R4"]), CaseStatus.FILED, actor="duty1")
+            ids[key] = file_report(s, SYSTEM, VictimReport.model_validate(report)).case.id
+        change_status(s, SYSTEM, s.get(Case, ids["R4"]), CaseStatus.FILED)
     return ids
 
 
 def _find(db: Database, **kwargs) -> case_search.CaseSearchResult:
     with db.session() as s:
-        return search_cases(s, CaseQuery(**kwargs))
+        return search_cases(s, SYSTEM, CaseQuery(**kwargs))
 
 
 def _keys(result, cases: dict[str, int]) -> list[str]:
@@ -208,7 +211,7 @@ def test_narrative_index_follows_updates_and_deletes(db: Database, cases) -> Non
     assert _found(db, cases, text="网恋对象") == set()
     assert _found(db, cases, text="网恋") == set()
     with db.session() as s:
-        case = file_report(s, VictimReport.model_validate(_report(
+        case = file_report(s, SYSTEM, VictimReport.model_validate(_report(
             "JQ-20240602-000001", "2024-06-02T10:00:00+08:00", "仙游县", {"name": "郑敏"},
             "冒充公安局要求视频笔录", [("2024-06-02T09:00:00+08:00", "99.00", "6228000000000099", {})]))).case
     assert _found(db, cases | {"R7": case.id}, text="视频笔录") == {"R7"}
@@ -221,8 +224,8 @@ def test_narrative_index_follows_updates_and_deletes(db: Database, cases) -> Non
 
 def test_case_detail_loads_everything(db: Database, cases) -> None:
     with db.session() as s:
-        case = case_detail(s, cases["R4"])
-        assert case_detail(s, 999_999) is None
+        case = case_detail(s, SYSTEM, cases["R4"])
+        assert case_detail(s, SYSTEM, 999_999) is None
     # The session is closed: all of it must already be loaded.
     assert case.victim.name == "林芳"
     assert [t.amount_fen for t in case.transfers] == [100_000, 200_000, 300_000]

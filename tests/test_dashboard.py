@@ -6,6 +6,7 @@ from datetime import date, timedelta
 import pytest
 
 from fanzha.domain import clock
+from fanzha.domain.actor import Actor
 from fanzha.domain.case_status import CaseStatus
 from fanzha.domain.errors import InputRejected
 from fanzha.domain.report import VictimReport
@@ -13,6 +14,8 @@ from fanzha.services.dashboard import intake_figures
 from fanzha.services.intake import change_status, file_report
 from fanzha.services.organisations import seed_organisations
 from fanzha.store.db import Database
+
+SYSTEM = Actor.system("test")
 
 # (report id, local report time, region, fraud type, amounts in yuan)
 REPORTS = [
@@ -36,15 +39,15 @@ def filed(db: Database) -> Database:
                 "victim": {"name": "受害人" + key}, "narrative": "",
                 "transfers": [{"time": at, "amount": a, "to_account": "6217000000000002"} for a in amounts],
             })
-            case = file_report(s, report).case
+            case = file_report(s, SYSTEM, report).case
             if key == "D4":
-                change_status(s, case, CaseStatus.FILED, actor="duty1")
+                change_status(s, SYSTEM, case, CaseStatus.FILED)
     return db
 
 
 def _figures(db: Database, start=None, end=None):
     with db.session() as s:
-        return intake_figures(s, start, end)
+        return intake_figures(s, SYSTEM, start, end)
 
 
 def test_default_period_is_thirty_days_to_the_latest_report(filed: Database) -> None:

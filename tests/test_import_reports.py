@@ -9,6 +9,7 @@ import openpyxl
 import pytest
 from sqlalchemy import func, select
 
+from fanzha.domain.actor import Actor
 from fanzha.services.importing import import_file
 from fanzha.store.db import Database
 from fanzha.store.models import Case, ImportBatch, Organisation, Person
@@ -30,7 +31,7 @@ def count(db: Database, model) -> int:
 
 
 def test_the_formats_example_imports_despite_its_wrong_check_digit(db: Database) -> None:
-    result = import_file(db, "reports", FIXTURES / "reports.json", actor="duty1")
+    result = import_file(db, "reports", FIXTURES / "reports.json", actor=Actor.system("duty1"))
     assert not result.rejected and result.problems == []
     assert (result.rows_read, result.rows_imported) == (1, 1)
     case = cases(db)["JQ-2024-0530-001"]

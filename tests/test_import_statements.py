@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from fanzha.cli import app
+from fanzha.domain.actor import Actor
 from fanzha.services.importing import count_distinct_transfers, import_file
 from fanzha.store.db import Database
 from fanzha.store.models import ImportBatch, StatementPosting
@@ -30,7 +31,7 @@ def count(db: Database, model) -> int:
 
 
 def test_chinese_headers_every_field_is_stored(db: Database) -> None:
-    result = import_file(db, "statements", FIXTURES / "statements_zh.csv", actor="duty1")
+    result = import_file(db, "statements", FIXTURES / "statements_zh.csv", actor=Actor.system("duty1"))
     assert not result.rejected and result.problems == []
     assert (result.rows_read, result.rows_imported, result.rows_duplicate, result.rows_bad) == (5, 5, 0, 0)
     assert result.encoding == "UTF-8" and result.extra_columns == []

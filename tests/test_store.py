@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import func, inspect, select
 
+from fanzha.domain.actor import Actor
 from fanzha.domain.case_status import CaseStatus
 from fanzha.domain.errors import InputRejected
 from fanzha.domain.report import VictimReport
@@ -13,6 +14,8 @@ from fanzha.services.intake import DuplicateReport, change_status, file_report
 from fanzha.services.organisations import seed_organisations
 from fanzha.store.db import Database
 from fanzha.store.models import Case, Organisation, Person
+
+SYSTEM = Actor.system("test")
 
 REPORT = {
     "report_id": "JQ-2024-0530-001",
@@ -53,7 +56,7 @@ def test_organisation_hierarchy_is_seeded_once(db: Database) -> None:
 def test_case_keeps_money_in_fen_and_times_with_zone(db: Database) -> None:
     with db.session() as s:
         seed_organisations(s)
-        filed = file_report(s, VictimReport.model_validate(REPORT), actor="duty1")
+        filed = file_report(s, SYSTEM, VictimReport.model_validate(REPORT))
         assert filed.created
     with db.session() as s:
         case = s.scalar(select(Case).where(Case.report_id == "JQ-2024-0530-001"))
@@ -73,13 +76,13 @@ def test_filing_twice_is_idempotent_and_conflicts_are_refused(db: Database) -> N
     report = VictimReport.model_validate(REPORT)
     with db.session() as s:
         seed_organisations(s)
-        first = file_report(s, report).case.id
+        first = file_report(s, SYSTEM, report).case.id
     with db.session() as s:
-        again = file_report(s, report)
+        again = file_report(s, SYSTEM, report)
         assert not again.created and again.case.id == first
     changed = dict(REPORT, transfers=REPORT["transfers"][:1])
     with pytest.raises(DuplicateReport) as info, db.session() as s:
-        file_report(s, VictimReport.model_validate(changed))
+        file_report(s, SYSTEM, VictimReport.model_validate(changed))
     assert "already case" in str(info.value)
     with db.session() as s:
         assert s.scalar(select(func.count()).select_from(Case)) == 1
@@ -90,7 +93,7 @@ def test_unknown_region_is_refused_and_nothing_written(db: Database) -> None:
     with db.session() as s:
         seed_organisations(s)
     with pytest.raises(InputRejected, match="not a county"), db.session() as s:
-        file_report(s, VictimReport.model_validate(dict(REPORT, region="火星区")))
+        file_report(s, SYSTEM, VictimReport.model_validate(dict(REPORT, region="火星区")))
     with db.session() as s:
         assert s.scalar(select(func.count()).select_from(Person)) == 0
 
@@ -98,10 +101,10 @@ def test_unknown_region_is_refused_and_nothing_written(db: Database) -> None:
 def test_status_moves_one_step_at_a_time(db: Database) -> None:
     with db.session() as s:
         seed_organisations(s)
-        case = file_report(s, VictimReport.model_validate(REPORT)).case
+        case = file_report(s, SYSTEM, VictimReport.model_validate(REPORT)).case
         with pytest.raises(InputRejected, match="cannot move"):
-            change_status(s, case, CaseStatus.SOLVED, "duty1")
-        change_status(s, case, CaseStatus.FILED, "duty1")
+            change_status(s, SYSTEM, case, CaseStatus.SOLVED)
+        change_status(s, SYSTEM, case, CaseStatus.FILED)
     with db.session() as s:
         case = s.scalar(select(Case))
         assert case.status == "filed"

@@ -43,7 +43,8 @@ def test_create_answers_201_with_the_case(filed) -> None:
     assert first["time"] == "2024-05-30T15:02:00+08:00"
     assert [c["kind"] for c in filed["contacts"]] == ["phone", "url"]
     assert filed["events"][0]["kind"] == "reported" and filed["events"][0]["actor"] == "duty"
-    assert filed["victim"]["phone"] == "13812345678"  # the detail is whole; lists mask
+    assert filed["victim"]["phone"] == "138****5678"  # masked unless revealed (see test_access_privacy.py)
+    assert filed["revealed"] is False
 
 
 def test_the_same_report_again_is_200_and_writes_nothing(app, client, filed) -> None:

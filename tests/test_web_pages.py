@@ -10,10 +10,13 @@ from web_support import EXTERNAL, make_app, report, signed_in
 
 from fanzha.web.i18n import CATALOG
 
+USERS = (("duty", "duty_officer", "city"), ("analyst", "analyst", "city"), ("leader", "leadership", "city"),
+         ("auditor", "auditor", "city"), ("admin", "center_admin", "city"))
+
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
-    app = make_app(tmp_path_factory.mktemp("pages"))
+    app = make_app(tmp_path_factory.mktemp("pages"), users=USERS)
     yield app
     app.state.db.dispose()
 
@@ -28,18 +31,31 @@ def case_id(client) -> int:
     return client.post("/api/cases", json=report()).json()["case"]["id"]
 
 
-PAGES = ["/", "/intake/new", "/intake/cases", "/imports", "/desks/funds", "/desks/telecom", "/desks/warning",
-         "/desks/analysis", "/desks/command", "/desks/public"]
+# Every page, with a user whose role opens it, and a word its navigation or title shows.
+PAGES = {
+    "duty": ["/", "/intake/new", "/intake/cases", "/imports", "/desks/funds", "/desks/telecom", "/desks/warning",
+             "/desks/public", "/account/password"],
+    "analyst": ["/desks/analysis", "/desks/command"],
+    "leader": ["/", "/desks/command"],
+    "auditor": ["/audit", "/audit/verify"],
+    "admin": ["/admin/users", "/admin/tokens"],
+}
+MARKERS = {"zh": {"duty": "接警", "analyst": "研判", "leader": "指挥", "auditor": "审计", "admin": "系统管理"},
+           "en": {"duty": "Intake", "analyst": "Analysis", "leader": "Command", "auditor": "Audit", "admin": "Admin"}}
 
 
-@pytest.mark.parametrize("lang,marker", [("zh", "接警"), ("en", "Intake")])
-def test_every_page_renders_in_both_languages(client, case_id, lang, marker) -> None:
-    for path in [*PAGES, f"/intake/cases/{case_id}"]:
-        response = client.get(path, params={"lang": lang})
-        assert response.status_code == 200, (path, response.text[:500])
-        assert marker in response.text
-        assert f'<html lang="{"zh-CN" if lang == "zh" else "en"}">' in response.text
-        assert not EXTERNAL.search(response.text), path
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_page_renders_in_both_languages(app, client, case_id, lang) -> None:
+    for username, paths in PAGES.items():
+        browser = client if username == "duty" else signed_in(app, username)
+        if username == "duty":
+            paths = [*paths, f"/intake/cases/{case_id}"]
+        for path in paths:
+            response = browser.get(path, params={"lang": lang})
+            assert response.status_code == 200, (username, path, response.text[:500])
+            assert MARKERS[lang][username] in response.text, (username, path)
+            assert f'<html lang="{"zh-CN" if lang == "zh" else "en"}">' in response.text
+            assert not EXTERNAL.search(response.text), path
 
 
 def test_the_language_sticks_in_a_cookie(app) -> None:
@@ -106,10 +122,13 @@ def test_the_case_page_masks_the_victim_and_shows_the_money(client, case_id) -> 
     page = client.get(f"/intake/cases/{case_id}").text
     assert "陈*明" in page and "3503**********1234" in page and "138****5678" in page
     assert "13812345678" not in page and "350302197901011234" not in page
-    assert "6217000000000002" in page  # the fraudster's account is evidence, shown whole
-    assert "6222********0001" in page  # the victim's own account is masked
+    assert "6217********0002" in page and "6217000000000002" not in page  # account numbers are masked
+    assert "6222********0001" in page
+    assert "李*" in page  # the receiving account's holder too
     assert "50,000.00" in page and "51,234.50" in page
-    assert "17000000000" in page and "未分类" in page
+    assert "170****0000" in page and "17000000000" not in page  # a fraudster's phone as well
+    assert "http://example.invalid/app" in page  # a URL is no person's identifier
+    assert "未分类" in page
 
 
 def test_status_buttons_follow_the_allowed_moves(client) -> None:

@@ -57,7 +57,7 @@ def test_a_good_report_becomes_a_case(app, client) -> None:
     page = client.get(location).text
     report_id = re.search(r"JQ-20240530-\d{6}", page).group(0)  # numbered on the report's day
     assert f"警情 {report_id} 已登记" in page
-    detail = client.get("/api/cases/" + location.rsplit("/", 1)[1]).json()
+    detail = client.get("/api/cases/" + location.rsplit("/", 1)[1], params={"reveal": "核对登记内容"}).json()
     assert detail["report_id"] == report_id
     assert [t["amount_yuan"] for t in detail["transfers"]] == ["50000.00", "1234.50"]
     assert detail["victim"]["phone"] == "13812345678"

@@ -12,6 +12,7 @@ import_app = typer.Typer(help="Import files banks, operators and centers exchang
 
 
 def _import(kind: str, paths: list[Path], skip_bad: bool) -> None:
+    from fanzha.domain.actor import Actor
     from fanzha.services.importing import import_file
 
     db = database()
@@ -21,7 +22,7 @@ def _import(kind: str, paths: list[Path], skip_bad: bool) -> None:
             err.print(f"[red]{path}: no such file[/]; check the path")
             failed = True
             continue
-        result = import_file(db, kind, path, skip_bad=skip_bad, actor="cli", progress=True)
+        result = import_file(db, kind, path, skip_bad=skip_bad, actor=Actor.system("cli"), progress=True)
         for problem in result.problems[:200]:
             err.print(f"[yellow]{problem}[/]")
         if len(result.problems) > 200:

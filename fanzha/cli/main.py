@@ -7,14 +7,20 @@ from typing import Annotated
 
 import typer
 
+from fanzha.cli.audit import audit_app
 from fanzha.cli.common import console, database
+from fanzha.cli.funds import funds_app
 from fanzha.cli.importing import import_app
+from fanzha.cli.users import users_app
 from fanzha.config import data_dir
 
 app = typer.Typer(help="Fanzha 反诈: run an anti-telecom-network-fraud center.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(import_app, name="import")
+app.add_typer(users_app, name="users")
+app.add_typer(audit_app, name="audit")
+app.add_typer(funds_app, name="funds")
 
 
 @db_app.command("upgrade")
@@ -67,8 +73,14 @@ def demo(
     logins = prepare_demo(database(), data_dir() / "demo-world", residents=residents, days=days, seed=seed)
     console.rule("[bold]Fanzha 反诈中心 demo")
     console.print(f"Open [bold cyan]http://{host}:{port}/[/]  (API docs: http://{host}:{port}/docs)")
+    from rich.table import Table
+
+    table = Table("username", "role", "organisation", "password", box=None, pad_edge=False,
+                  title="Demo logins: one per role and kind of organisation (the demo password needs no change)",
+                  title_justify="left")
     for login in logins:
-        console.print(f"  {login['role']:<18} {login['username']:<22} password: {login['password']}")
+        table.add_row(login["username"], f"{login['role_zh']} {login['role']}", login["organisation"], login["password"])
+    console.print(table, soft_wrap=True)
     if not no_serve:
         serve(host=host, port=port)
 

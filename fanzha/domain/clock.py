@@ -1,7 +1,7 @@
 """Times carry a zone. Times written without one are Asia/Shanghai, the center's local time."""
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 CENTER_TZ = ZoneInfo("Asia/Shanghai")
@@ -51,3 +51,14 @@ def now() -> datetime:
 def local(value: datetime) -> datetime:
     """The same instant in the center's local time, for display."""
     return value.astimezone(CENTER_TZ)
+
+
+FIRST_DAY = date(1900, 1, 1)  # days a query may name: far enough for any record, and no
+LAST_DAY = date(2999, 12, 31)  # overflow when a day is turned into a time or moved by a day
+
+
+def day_problem(day: date | None, place: str) -> str | None:
+    """Why ``day`` cannot be used in a query (None when it can)."""
+    if day is not None and not FIRST_DAY <= day <= LAST_DAY:
+        return f"{place} {day.isoformat()} is outside {FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()}"
+    return None

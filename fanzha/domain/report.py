@@ -53,11 +53,12 @@ Fen = Annotated[
 ]
 ZonedTime = Annotated[datetime, BeforeValidator(_time)]
 Text = Annotated[str, Field(min_length=1, max_length=256)]
-OptionalText = Annotated[str | None, BeforeValidator(_blank_to_none), Field(default=None, max_length=256)]
+# The width goes on the string inside the optional, so an explicit null is simply "not given".
+OptionalText = Annotated[Annotated[str, Field(max_length=256)] | None, BeforeValidator(_blank_to_none)]
 # Widths match the store's columns, so a too-long value is a field error, not a database error.
-Name = Annotated[str | None, BeforeValidator(_blank_to_none), Field(default=None, max_length=64)]
-AccountNumber = Annotated[str | None, BeforeValidator(_blank_to_none), Field(default=None, max_length=32)]
-Channel = Annotated[str | None, BeforeValidator(_blank_to_none), Field(default=None, max_length=32)]
+Name = Annotated[Annotated[str, Field(max_length=64)] | None, BeforeValidator(_blank_to_none)]
+AccountNumber = Annotated[Annotated[str, Field(max_length=32)] | None, BeforeValidator(_blank_to_none)]
+Channel = Annotated[Annotated[str, Field(max_length=32)] | None, BeforeValidator(_blank_to_none)]
 
 
 class Victim(BaseModel):
@@ -66,7 +67,7 @@ class Victim(BaseModel):
     name: Annotated[str, Field(min_length=1, max_length=64)]
     id_number: OptionalText = None
     phone: OptionalText = None
-    age: Annotated[int | None, BeforeValidator(_blank_to_none), Field(default=None, ge=0, le=120)] = None
+    age: Annotated[Annotated[int, Field(ge=0, le=120)] | None, BeforeValidator(_blank_to_none)] = None
 
     @field_validator("id_number")
     @classmethod
@@ -120,11 +121,23 @@ class VictimReport(BaseModel):
     report_id: Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[0-9A-Za-z\-_]+$")]
     reported_at: ZonedTime
     region: Annotated[str, Field(min_length=1, max_length=64)]
+    # The police station covering the victim (龙桥派出所); when left out, the victim's registered
+    # station if the registry knows the victim.
+    station: Name = None
     victim: Victim
     fraud_type: FraudType | None = None
     narrative: Annotated[str, Field(default="", max_length=20000)] = ""
     transfers: list[Transfer] = Field(default_factory=list)
     contacts: list[Contact] = Field(default_factory=list)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_nul(cls, data: object) -> object:
+        """NUL characters are refused: no form sends one, and PostgreSQL cannot store them."""
+        place = _nul_place(data, "")
+        if place is not None:
+            raise ValueError(f"{place or 'the report'} holds a NUL character (\\x00); remove it")
+        return data
 
     @field_validator("fraud_type", mode="before")
     @classmethod
@@ -144,3 +157,17 @@ class VictimReport(BaseModel):
     @property
     def loss_fen(self) -> int:
         return sum(t.amount for t in self.transfers)
+
+
+def _nul_place(value: object, place: str) -> str | None:
+    """The dotted place of the first string holding NUL, or None."""
+    if isinstance(value, str):
+        return place if "\x00" in value else None
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, item in items:
+        if isinstance(key, str) and "\x00" in key:
+            return place or "the report"
+        found = _nul_place(item, f"{place}.{key}" if place else str(key))
+        if found is not None:
+            return found
+    return None

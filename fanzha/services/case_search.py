@@ -20,7 +20,12 @@ does not, the match is followed past the window through its index, exactly. A on
 two-character word has no index to follow: it is looked for in the window only, and the result
 says so. Without text, the total is counted up to ``COUNT_CAP`` ("10,000+").
 
-Why it is fast: five "list" indexes (migration 0002) hold every column the list filters and
+Who sees what: searching needs ``case.read``; a county center's officers see their county's
+cases only (asking for another county is refused), a police station's officers the cases of
+their station (``cases.station_id``), the city center all. The area is one more filter, served
+by the same kind of index as the others.
+
+Why it is fast: five "list" indexes (migration 0002, and one per station from 0004) hold every column the list filters and
 sorts on, so counting and paging read index entries only, and only the rows of the page shown
 are read in full. On SQLite the index is chosen here (``INDEXED BY``), because SQLite plans
 without statistics; PostgreSQL's planner has them.
@@ -31,7 +36,7 @@ import json
 import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from datetime import time as dtime
 
@@ -62,11 +67,14 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from sqlalchemy.sql.expression import TableClause
 from sqlalchemy.sql.visitors import InternalTraversal
 
+from fanzha.domain.access import AccessDenied, check, check_case
+from fanzha.domain.actor import Actor
 from fanzha.domain.case_status import CaseStatus
-from fanzha.domain.clock import CENTER_TZ
+from fanzha.domain.clock import CENTER_TZ, day_problem
 from fanzha.domain.errors import InputRejected, Problem
 from fanzha.domain.fraud_type import FraudType
 from fanzha.domain.identity import normalise_phone
+from fanzha.domain.permissions import Permission, Scope
 from fanzha.store.models import Case, CaseContact, CaseTransfer, Person
 from fanzha.store.types import UtcDateTime
 
@@ -128,9 +136,11 @@ class CaseSearchResult:
         return max(1, -(-self.total // self.per_page))
 
 
-def case_detail(session: Session, case_id: int) -> Case | None:
-    """One case with its victim, transfers, contacts and timeline loaded (no lazy loads later)."""
-    return session.scalar(
+def case_detail(session: Session, actor: Actor, case_id: int) -> Case | None:
+    """One case with its victim, transfers, contacts and timeline loaded (no lazy loads later);
+    None when there is no such case; AccessDenied when it lies outside the actor's area."""
+    check(actor, Permission.CASE_READ, object_type="case", object_id=case_id)
+    case = session.scalar(
         select(Case)
         .where(Case.id == case_id)
         .options(
@@ -140,12 +150,16 @@ def case_detail(session: Session, case_id: int) -> Case | None:
             selectinload(Case.events),
         )
     )
+    if case is not None:
+        check_case(actor, Permission.CASE_READ, case.id, case.region, case.station_id)
+    return case
 
 
-def search_cases(session: Session, query: CaseQuery) -> CaseSearchResult:
+def search_cases(session: Session, actor: Actor, query: CaseQuery) -> CaseSearchResult:
     """The page of cases the query asks for, with the total (see the module's docstring)."""
     started = time.perf_counter()
-    q = _checked(query)
+    check(actor, Permission.CASE_READ, object_type="case")
+    q = _checked(_scoped(actor, query), actor.org_id if actor.scope is Scope.STATION else None)
     dialect = session.get_bind().dialect.name
     search = _Search(session, dialect, q)
     ids, total, capped, window = search.run()
@@ -158,10 +172,24 @@ def search_cases(session: Session, query: CaseQuery) -> CaseSearchResult:
 # Checking the query.
 # ---------------------------------------------------------------------------------------------
 
+def _scoped(actor: Actor, query: CaseQuery) -> CaseQuery:
+    """The query limited to the actor's county; another county asked for is refused."""
+    scope = actor.scope
+    if scope is Scope.ALL:
+        return query
+    if scope in (Scope.COUNTY, Scope.STATION) and actor.region:
+        asked = _blank(query.region)
+        if asked is not None and asked != actor.region:
+            raise AccessDenied(actor, Permission.CASE_READ, "scope", object_type="region", object_id=asked)
+        return replace(query, region=actor.region)
+    raise AccessDenied(actor, Permission.CASE_READ, "scope", object_type="case")
+
+
 @dataclass(frozen=True)
 class _Checked:
     text: str | None
     region: str | None
+    station_id: int | None  # the station's cases only (a station officer's search)
     fraud_type: str | None  # a FraudType value, UNSET, or None for any
     status: str | None
     start: datetime | None  # UTC-aware bounds: start included, end excluded
@@ -172,7 +200,7 @@ class _Checked:
     descending: bool
 
 
-def _checked(query: CaseQuery) -> _Checked:
+def _checked(query: CaseQuery, station_id: int | None = None) -> _Checked:
     problems: list[Problem] = []
     fraud_type = _blank(query.fraud_type)
     if fraud_type is not None and fraud_type != UNSET:
@@ -186,6 +214,9 @@ def _checked(query: CaseQuery) -> _Checked:
                                 + ", ".join(s.value for s in CaseStatus)))
     if query.sort not in SORTS:
         problems.append(Problem("sort", f"unknown sort {query.sort!r}; use one of: {', '.join(SORTS)}"))
+    for place in ("reported_from", "reported_to"):
+        if reason := day_problem(getattr(query, place), place):
+            problems.append(Problem(place, reason))
     if query.reported_from and query.reported_to and query.reported_from > query.reported_to:
         problems.append(Problem("reported_from", f"the first day {query.reported_from} is after the last day "
                                 f"{query.reported_to}"))
@@ -194,6 +225,7 @@ def _checked(query: CaseQuery) -> _Checked:
     return _Checked(
         text=_blank(query.text),
         region=_blank(query.region),
+        station_id=station_id,
         fraud_type=fraud_type,
         status=status,
         start=_local_midnight(query.reported_from) if query.reported_from else None,
@@ -238,6 +270,7 @@ class _Cases(TableClause):
             column("id", Integer), column("report_id", String), column("reported_at", UtcDateTime()),
             column("region", String), column("fraud_type", String), column("status", String),
             column("loss_fen", BigInteger), column("narrative", Text), column("victim_id", Integer),
+            column("station_id", Integer),
         )
         self.index = index
 
@@ -257,12 +290,13 @@ def _cases(index: str | None) -> _Cases:
 
 
 # Share of cases a filter value keeps, roughly, to pick the narrowest index on SQLite.
-_SHARE = {"fraud_type": 0.09, "status": 0.2, "region": 0.2}
+_SHARE = {"station_id": 0.07, "fraud_type": 0.09, "status": 0.2, "region": 0.2}
 _SHARE_ORDER_BRUSHING = 0.33  # 刷单返利 is about a third of all cases
 _INDEX_FOR = {
     "fraud_type": "ix_cases_list_fraud_type",
     "status": "ix_cases_list_status",
     "region": "ix_cases_list_region",
+    "station_id": "ix_cases_list_station",
     None: "ix_cases_list_reported",
 }
 _LOSS_INDEX = "ix_cases_list_loss"
@@ -353,6 +387,8 @@ class _Search:
         q, where = self.q, []
         if q.region is not None:
             where.append(t.c.region == q.region)
+        if q.station_id is not None:
+            where.append(t.c.station_id == q.station_id)
         if q.fraud_type == UNSET:
             where.append(t.c.fraud_type.is_(None))
         elif q.fraud_type is not None:
@@ -374,7 +410,7 @@ class _Search:
     def filter_index(self) -> str:
         """The list index whose leading column narrows the filters most (SQLite only)."""
         q, best, share = self.q, None, 1.0
-        for name in ("fraud_type", "status", "region"):
+        for name in ("station_id", "fraud_type", "status", "region"):
             value = getattr(q, name)
             if value is None:
                 continue
@@ -391,7 +427,7 @@ class _Search:
 
     def filtered(self) -> bool:
         q = self.q
-        return any(v is not None for v in (q.region, q.fraud_type, q.status, q.start, q.end))
+        return any(v is not None for v in (q.region, q.station_id, q.fraud_type, q.status, q.start, q.end))
 
     def count_filtered(self, cap: int) -> int:
         """How many cases pass the filters, counted up to ``cap + 1``, from a list index alone."""

@@ -15,12 +15,16 @@ from sqlalchemy import Date, cast, func, select
 from sqlalchemy.orm import Session
 
 from fanzha.domain import clock
+from fanzha.domain.access import AccessDenied, check
+from fanzha.domain.actor import Actor
 from fanzha.domain.case_status import CaseStatus
-from fanzha.domain.clock import CENTER_TZ
+from fanzha.domain.clock import CENTER_TZ, day_problem
 from fanzha.domain.errors import InputRejected, Problem
+from fanzha.domain.permissions import Permission, Scope
 from fanzha.store.models import Case
 
 DEFAULT_DAYS = 30
+MAX_DAYS = 3_660  # ten years by day
 
 
 @dataclass(frozen=True)
@@ -36,22 +40,32 @@ class IntakeFigures:
     by_status: list[tuple[str, int]]  # every CaseStatus in the order of a case's life, zero-filled
 
 
-def intake_figures(session: Session, start: date | None = None, end: date | None = None) -> IntakeFigures:
-    """The figures for local days ``start``..``end``, both included.
+def intake_figures(session: Session, actor: Actor, start: date | None = None,
+                   end: date | None = None) -> IntakeFigures:
+    """The figures for local days ``start``..``end``, both included, over the actor's area (the
+    city, a county, a station's cases). Figures only: counts and sums, never a person.
 
-    Without ``end``: the local day of the latest report in the store (today when it is empty).
+    Without ``end``: the local day of the latest report in the area (today when there is none).
     Without ``start``: the 30 days ending on ``end``.
     """
+    check(actor, Permission.DASHBOARD_READ)
+    area = _area(actor)
     if end is None:
-        latest = session.scalar(select(func.max(Case.reported_at)))
+        latest = session.scalar(select(func.max(Case.reported_at)).where(*area))
         end = clock.local(latest).date() if latest is not None else clock.local(clock.now()).date()
-    if start is None:
+    problems = [Problem(place, reason) for place, day in (("start", start), ("end", end))
+                if (reason := day_problem(day, place))]
+    if start is None and not problems:
         start = end - timedelta(days=DEFAULT_DAYS - 1)
-    if start > end:
-        raise InputRejected([Problem("start", f"the first day {start} is after the last day {end}")],
-                            "dashboard period refused")
+    if not problems and start > end:
+        problems.append(Problem("start", f"the first day {start} is after the last day {end}"))
+    elif not problems and (end - start).days >= MAX_DAYS:
+        problems.append(Problem("start", f"a period has at most {MAX_DAYS} days; {start} to {end} has "
+                                         f"{(end - start).days + 1}"))
+    if problems:
+        raise InputRejected(problems, "dashboard period refused")
     low, high = _midnight(start), _midnight(end + timedelta(days=1))
-    period = (Case.reported_at >= low, Case.reported_at < high)
+    period = (Case.reported_at >= low, Case.reported_at < high, *area)
     day = _local_day(session.get_bind().dialect.name, low, high)
     days: dict[date, list[int]] = {start + timedelta(days=i): [0, 0] for i in range((end - start).days + 1)}
     for local_day, count, loss in session.execute(
@@ -84,6 +98,18 @@ def intake_figures(session: Session, start: date | None = None, end: date | None
         by_region=[(k, c, loss) for k, (c, loss) in sorted(regions.items(), key=lambda kv: (-kv[1][0], kv[0]))],
         by_status=list(statuses.items()),
     )
+
+
+def _area(actor: Actor) -> list:
+    """The conditions that keep the figures to the actor's area."""
+    scope = actor.scope
+    if scope is Scope.ALL:
+        return []
+    if scope is Scope.COUNTY:
+        return [Case.region == actor.region]
+    if scope is Scope.STATION:
+        return [Case.station_id == actor.org_id, Case.region == actor.region]
+    raise AccessDenied(actor, Permission.DASHBOARD_READ, "scope")
 
 
 def _midnight(day: date) -> datetime:

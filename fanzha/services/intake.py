@@ -1,4 +1,11 @@
-"""接警 intake: take a victim's report and make it a case, idempotently, in one transaction."""
+"""接警 intake: take a victim's report and make it a case, idempotently, in one transaction.
+
+Filing needs ``case.create`` and a region in the actor's area (a county center files its own
+county's reports); the case goes to the police station that covers the victim: the one named
+in the report, else the victim's registered station, and a station officer's own station when a
+station takes the report. Filing and every status change are written to the audit log in the
+same transaction.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -7,11 +14,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from fanzha.domain import clock
+from fanzha.domain.access import AccessDenied, case_in_scope, check, check_case
+from fanzha.domain.actor import Actor
 from fanzha.domain.case_status import CaseStatus
 from fanzha.domain.errors import InputRejected, Problem
 from fanzha.domain.identity import id_check_ok
+from fanzha.domain.permissions import Permission, Scope
 from fanzha.domain.report import VictimReport
-from fanzha.services.organisations import county_center_for, known_regions
+from fanzha.services import audit
+from fanzha.services.organisations import county_center_for, known_regions, station_org_id
 from fanzha.store.models import Case, CaseContact, CaseEvent, CaseTransfer, Person
 
 
@@ -25,12 +36,16 @@ class FiledCase:
     created: bool  # False when the same report was filed before (a retry): nothing was written
 
 
-def file_report(session: Session, report: VictimReport, actor: str = "system") -> FiledCase:
+def file_report(session: Session, actor: Actor, report: VictimReport, *, audited: bool = True) -> FiledCase:
     """Create the case with its victim, transfers, contacts and a first timeline event.
 
     Filing the same report twice returns the first case (retries are safe); a different report
     under an existing id is refused, because report ids are how banks and stations refer to it.
+    ``audited=False`` leaves the audit entry to the caller (an import records one for the file).
     """
+    check(actor, Permission.CASE_CREATE, object_type="case")
+    if actor.scope is not Scope.ALL and report.region != actor.region:
+        raise AccessDenied(actor, Permission.CASE_CREATE, "scope", object_type="case", object_id=report.report_id)
     existing = session.scalar(
         select(Case)
         .where(Case.report_id == report.report_id)
@@ -38,6 +53,8 @@ def file_report(session: Session, report: VictimReport, actor: str = "system") -
     )
     if existing is not None:
         if _same_report(existing, report):
+            if not case_in_scope(actor, existing.region, existing.station_id):
+                raise AccessDenied(actor, Permission.CASE_READ, "scope", object_type="case", object_id=existing.id)
             return FiledCase(existing, created=False)
         raise DuplicateReport(
             [Problem("report_id", f"report id {report.report_id} is already case #{existing.id} with different content; "
@@ -51,7 +68,19 @@ def file_report(session: Session, report: VictimReport, actor: str = "system") -
             "unknown region",
         )
 
+    if actor.scope is Scope.STATION:
+        station_id = actor.org_id  # the station that takes the report works it
+    else:
+        station_id = station_org_id(session, report.region, report.station)
+        if report.station and station_id is None:
+            raise InputRejected(
+                [Problem("station", f"{report.station!r} is not a police station of {report.region}; "
+                                    "choose one of the county's stations, or leave it empty")],
+                "unknown station",
+            )
     victim = _resolve_victim(session, report)
+    if station_id is None and victim.station and victim.district == report.region:
+        station_id = station_org_id(session, report.region, victim.station)
     at = clock.now()
     owner = county_center_for(session, report.region)
     case = Case(
@@ -64,6 +93,7 @@ def file_report(session: Session, report: VictimReport, actor: str = "system") -
         loss_fen=report.loss_fen,
         victim=victim,
         organisation_id=owner.id if owner else None,
+        station_id=station_id,
         created_at=at,
         updated_at=at,
     )
@@ -79,12 +109,15 @@ def file_report(session: Session, report: VictimReport, actor: str = "system") -
     if report.victim.id_number and not id_check_ok(report.victim.id_number):
         notes.append("id_number_check_digit")
     case.events = [
-        CaseEvent(at=at, kind="reported", actor=actor, detail={
+        CaseEvent(at=at, kind="reported", actor=actor.username, detail={
             "transfers": len(report.transfers), "loss_fen": report.loss_fen, "warnings": notes,
         })
     ]
     session.add(case)
     session.flush()
+    if audited:
+        audit.record(session, actor, "case.create", object_type="case", object_id=case.id,
+                     detail={"report_id": case.report_id, "region": case.region, "loss_fen": case.loss_fen})
     return FiledCase(case, created=True)
 
 
@@ -114,8 +147,9 @@ def _same_report(case: Case, report: VictimReport) -> bool:
     )
 
 
-def change_status(session: Session, case: Case, target: CaseStatus, actor: str, note: str = "") -> None:
+def change_status(session: Session, actor: Actor, case: Case, target: CaseStatus, note: str = "") -> None:
     """Move a case along 接警→立案→侦查→破案→结案; refuses a skip with the allowed next steps."""
+    check_case(actor, Permission.CASE_CHANGE_STATUS, case.id, case.region, case.station_id)
     current = CaseStatus(case.status)
     if not current.can_move_to(target):
         allowed = [s.label_zh for s in CaseStatus if current.can_move_to(s)]
@@ -126,5 +160,7 @@ def change_status(session: Session, case: Case, target: CaseStatus, actor: str, 
     at = clock.now()
     case.status = target.value
     case.updated_at = at
-    session.add(CaseEvent(case_id=case.id, at=at, kind="status_changed", actor=actor,
+    session.add(CaseEvent(case_id=case.id, at=at, kind="status_changed", actor=actor.username,
                           detail={"from": current.value, "to": target.value, "note": note}))
+    audit.record(session, actor, "case.change_status", object_type="case", object_id=case.id,
+                 detail={"from": current.value, "to": target.value, "note": note})

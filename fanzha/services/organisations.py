@@ -4,7 +4,9 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from fanzha.domain.actor import Actor
 from fanzha.domain.organisation import BANKS, OPERATORS, OrgKind
+from fanzha.domain.permissions import Scope
 from fanzha.domain.region import DEFAULT_CITY, CityLayout
 from fanzha.store.models import Organisation
 
@@ -51,3 +53,43 @@ def known_regions(session: Session) -> list[str]:
             .order_by(Organisation.id)
         )
     )
+
+
+def regions_for(session: Session, actor: Actor) -> list[str]:
+    """The counties ``actor`` may file and search cases in: all for the city, else its own."""
+    regions = known_regions(session)
+    if actor.scope is Scope.ALL:
+        return regions
+    return [r for r in regions if r == actor.region]
+
+
+def stations(session: Session) -> dict[str, list[tuple[int, str]]]:
+    """Each county's police stations: region → [(organisation id, station name 龙桥派出所)];
+    read once per session (a bulk import asks for every report)."""
+    cached = session.info.get("fanzha.stations")
+    if cached:
+        return cached
+    found: dict[str, list[tuple[int, str]]] = {}
+    for org_id, name, region in session.execute(
+        select(Organisation.id, Organisation.name, Organisation.region)
+        .where(Organisation.kind == OrgKind.POLICE_STATION.value).order_by(Organisation.id)
+    ):
+        found.setdefault(region, []).append((org_id, station_name(name, region)))
+    session.info["fanzha.stations"] = found
+    return found
+
+
+def station_name(org_name: str, region: str | None) -> str:
+    """城厢区龙桥派出所 → 龙桥派出所 (stations are seeded as county + station)."""
+    return org_name.removeprefix(region or "")
+
+
+def station_org_id(session: Session, region: str, name: str | None) -> int | None:
+    """The organisation id of station ``name`` (龙桥派出所, or 城厢区龙桥派出所) in ``region``."""
+    if not name:
+        return None
+    name = station_name(name.strip(), region)
+    for org_id, station in stations(session).get(region, []):
+        if station == name:
+            return org_id
+    return None

@@ -9,12 +9,14 @@ import polars as pl
 from rich.progress import Progress
 from sqlalchemy import insert, select
 
+from fanzha.domain.actor import Actor
 from fanzha.services.importing import import_file
 from fanzha.services.organisations import seed_organisations
 from fanzha.store.db import Database
 from fanzha.store.models import Account, Person, Phone
 
 _BATCH = 5_000
+LOADER = Actor.system("demo")
 
 
 def load_registry(db: Database, world: Path) -> dict[str, int]:
@@ -28,7 +30,8 @@ def load_registry(db: Database, world: Path) -> dict[str, int]:
         fresh = residents.filter(~pl.col("id_number").is_in(list(known)))
         rows = [
             {"name": r["name"], "id_number": r["id_number"], "phone": r["phone"] or None,
-             "age": int(r["age"]) if r["age"] else None, "district": r["district"]}
+             "age": int(r["age"]) if r["age"] else None, "district": r["district"],
+             "station": r.get("station") or None}
             for r in fresh.iter_rows(named=True)
         ]
         for start in range(0, len(rows), _BATCH):
@@ -67,7 +70,7 @@ def load_world(db: Database, world: Path, progress: bool = True) -> dict[str, in
         task = bar.add_task("loading the simulated city", total=len(files))
         for kind, path in files:
             bar.update(task, description=f"importing {path.parent.name}/{path.name}")
-            result = import_file(db, kind, path, actor="demo", progress=False)
+            result = import_file(db, kind, path, actor=LOADER, progress=False)
             if result.rejected:
                 raise RuntimeError(f"{path}: the simulated file was refused: {result.summary()}")
             counts[kind] = counts.get(kind, 0) + result.rows_imported

@@ -1,7 +1,11 @@
-"""The navigation: the home dashboard, the intake desk, and the desks still to come (DESIGN.md)."""
+"""The navigation: the home dashboard, the desks, the audit log and the admin pages, each shown
+only to roles that may open it (the same permissions the routes require)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from fanzha.domain.actor import Actor
+from fanzha.domain.permissions import Permission
 
 
 @dataclass(frozen=True)
@@ -9,20 +13,48 @@ class NavItem:
     area: str  # highlighted when a page sets ``area`` to this
     href: str
     key: str  # catalog key of the label
+    permission: Permission | None = None  # None: anyone (a public page)
+
+    def open_to(self, actor: Actor | None) -> bool:
+        return self.permission is None or (actor is not None and actor.may(self.permission))
 
 
-# Desks that later releases fill in; each has a placeholder page saying what it will hold.
-COMING_DESKS: tuple[str, ...] = ("funds", "telecom", "warning", "analysis", "command", "public")
+# Desks that later releases fill in; each has a placeholder page saying what it will hold, and
+# the permission its work will need (the public desk is open to everyone).
+DESK_PERMISSIONS: dict[str, Permission | None] = {
+    "funds": Permission.ORDERS_READ,
+    "telecom": Permission.NUMBERS_READ,
+    "warning": Permission.LEADS_READ,
+    "analysis": Permission.ANALYSIS_READ,
+    "command": Permission.STATS_READ,
+    "public": None,
+}
+COMING_DESKS: tuple[str, ...] = tuple(DESK_PERMISSIONS)
 
 NAV: tuple[NavItem, ...] = (
-    NavItem("home", "/", "nav.home"),
-    NavItem("intake", "/intake/cases", "nav.intake"),
-    *(NavItem(code, f"/desks/{code}", f"desk.{code}.name") for code in COMING_DESKS),
+    NavItem("home", "/", "nav.home", Permission.DASHBOARD_READ),
+    NavItem("intake", "/intake/cases", "nav.intake", Permission.CASE_READ),
+    *(NavItem(code, f"/desks/{code}", f"desk.{code}.name", perm) for code, perm in DESK_PERMISSIONS.items()),
+    NavItem("audit", "/audit", "nav.audit", Permission.AUDIT_READ),
+    NavItem("admin", "/admin/users", "nav.admin", Permission.USERS_MANAGE),
 )
 
 # The intake desk's own pages, shown as tabs on its pages.
 INTAKE_TABS: tuple[NavItem, ...] = (
-    NavItem("cases", "/intake/cases", "intake.tab.cases"),
-    NavItem("new", "/intake/new", "intake.tab.new"),
-    NavItem("imports", "/imports", "intake.tab.imports"),
+    NavItem("cases", "/intake/cases", "intake.tab.cases", Permission.CASE_READ),
+    NavItem("new", "/intake/new", "intake.tab.new", Permission.CASE_CREATE),
+    NavItem("imports", "/imports", "intake.tab.imports", Permission.IMPORT_RUN),
 )
+
+ADMIN_TABS: tuple[NavItem, ...] = (
+    NavItem("users", "/admin/users", "admin.tab.users", Permission.USERS_MANAGE),
+    NavItem("tokens", "/admin/tokens", "admin.tab.tokens", Permission.USERS_MANAGE),
+)
+
+
+def home_for(actor: Actor) -> str:
+    """Where a signed-in user lands: the dashboard, or the first page their role opens."""
+    for item in NAV:
+        if item.permission is not None and actor.may(item.permission):
+            return item.href
+    return "/desks/public"

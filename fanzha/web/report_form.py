@@ -27,7 +27,7 @@ _CONTACT = re.compile(r"^contacts\.\d+$")
 def blank_form(now: datetime) -> dict:
     """What a new form shows: the report time now, one empty transfer and one empty contact."""
     return {
-        "report_id": "", "reported_at": local(now).strftime("%Y-%m-%dT%H:%M"), "region": "",
+        "report_id": "", "reported_at": local(now).strftime("%Y-%m-%dT%H:%M"), "region": "", "station": "",
         "fraud_type": "", "narrative": "", "victim": {"name": "", "id_number": "", "phone": "", "age": ""},
         "transfers": [{}], "contacts": [{"kind": "phone"}],
     }
@@ -45,7 +45,7 @@ def read_form(form: Mapping[str, str]) -> dict:
     def kept(group: str, meaningful: tuple[str, ...]) -> list[dict]:
         return [row for _, row in sorted(rows[group].items()) if any(row.get(f) for f in meaningful)]
 
-    text = {key: str(form.get(key, "")).strip() for key in ("report_id", "reported_at", "region", "fraud_type")}
+    text = {key: str(form.get(key, "")).strip() for key in ("report_id", "reported_at", "region", "station", "fraud_type")}
     return {
         **text,
         "narrative": str(form.get("narrative", "")).strip(),
@@ -72,6 +72,7 @@ def report_payload(values: dict, report_id: str) -> dict:
         "report_id": report_id,
         "reported_at": values["reported_at"],
         "region": values["region"],
+        "station": values.get("station") or None,
         "fraud_type": values["fraud_type"] or None,
         "narrative": values["narrative"],
         "victim": without_blanks(values["victim"]) | {"name": values["victim"]["name"]},

@@ -1,8 +1,8 @@
 """What the JSON API answers, as pydantic models so /openapi.json describes it exactly.
 
 Money is integer fen with the same amount as a yuan string beside it; times are ISO 8601 in the
-center's zone (+08:00). Lists mask the victim's name and phone; a case's detail shows them whole,
-because whoever opens one case works on it.
+center's zone (+08:00). Names, identity numbers, phone and account numbers are masked everywhere
+(domain/privacy.py) unless the client's role may reveal them and asked with a reason.
 """
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from fanzha.domain.case_status import CaseStatus
 from fanzha.domain.clock import local
 from fanzha.domain.fraud_type import FraudType
 from fanzha.domain.money import fen_to_yuan
-from fanzha.web.format import mask_name, mask_phone
+from fanzha.domain.privacy import MASKED, PrivacyView, mask_name, mask_phone
 
 
 def _fraud(code: str | None) -> tuple[str | None, str | None]:
@@ -32,10 +32,28 @@ class ErrorOut(BaseModel):
     problems: list[ProblemOut] = Field(default_factory=list)
 
 
+_STANDARD = {
+    401: "not signed in, or the API token is unknown or revoked",
+    403: "refused: the role lacks the permission (named in problems), the record is outside the client's "
+         "area, or a cookie-authenticated request lacks its CSRF token",
+    422: "the request has errors; each place is listed in problems",
+    429: "too many requests; wait for the seconds in Retry-After",
+}
+
+
+def api_responses(*extra: int, more: dict | None = None) -> dict:
+    """The error answers every API route may give (401, 403, 422 in ErrorOut's shape, replacing
+    FastAPI's own 422 schema), the ``extra`` standard ones (429), and ``more`` of the route's."""
+    codes = dict.fromkeys((401, 403, 422, *extra))
+    out: dict = {code: {"model": ErrorOut, "description": _STANDARD[code]} for code in codes}
+    out.update(more or {})
+    return out
+
+
 class VictimOut(BaseModel):
-    name: str
-    id_number: str | None
-    phone: str | None
+    name: str = Field(description="masked (陈*明) unless revealed")
+    id_number: str | None = Field(description="masked (3503**********1234) unless revealed")
+    phone: str | None = Field(description="masked (138****5678) unless revealed")
     age: int | None
 
 
@@ -43,17 +61,17 @@ class TransferOut(BaseModel):
     time: datetime
     amount_fen: int
     amount_yuan: str
-    from_account: str | None
+    from_account: str | None = Field(description="masked unless revealed")
     from_bank: str | None
-    to_account: str
-    to_name: str | None
+    to_account: str = Field(description="masked unless revealed")
+    to_name: str | None = Field(description="masked unless revealed")
     to_bank: str | None
     channel: str | None
 
 
 class ContactOut(BaseModel):
     kind: str
-    value: str
+    value: str = Field(description="phone and account numbers masked unless revealed")
 
 
 class EventOut(BaseModel):
@@ -79,24 +97,34 @@ class CaseOut(BaseModel):
     transfers: list[TransferOut]
     contacts: list[ContactOut]
     events: list[EventOut]
+    revealed: bool = Field(False, description="true when personal data is shown whole (an audited reveal)")
 
     @classmethod
-    def of(cls, case) -> CaseOut:
+    def of(cls, case, view: PrivacyView = MASKED) -> CaseOut:
         fraud, fraud_zh = _fraud(case.fraud_type)
         v = case.victim
+
+        def opt(field: str, value: str | None) -> str | None:
+            return None if value is None else view.show(field, value)
+
         return cls(
             id=case.id, report_id=case.report_id, reported_at=local(case.reported_at), region=case.region,
             fraud_type=fraud, fraud_type_zh=fraud_zh, status=CaseStatus(case.status),
             status_zh=CaseStatus(case.status).label_zh, loss_fen=case.loss_fen,
             loss_yuan=fen_to_yuan(case.loss_fen), narrative=case.narrative or "",
-            victim=VictimOut(name=v.name, id_number=v.id_number, phone=v.phone, age=v.age),
+            victim=VictimOut(name=view.show("victim.name", v.name), id_number=opt("victim.id_number", v.id_number),
+                             phone=opt("victim.phone", v.phone), age=v.age),
             transfers=[TransferOut(
                 time=local(t.time), amount_fen=t.amount_fen, amount_yuan=fen_to_yuan(t.amount_fen),
-                from_account=t.from_account, from_bank=t.from_bank, to_account=t.to_account,
-                to_name=t.to_name, to_bank=t.to_bank, channel=t.channel) for t in case.transfers],
-            contacts=[ContactOut(kind=c.kind, value=c.value) for c in case.contacts],
+                from_account=opt(f"transfer.{t.id}.from_account", t.from_account), from_bank=t.from_bank,
+                to_account=view.show(f"transfer.{t.id}.to_account", t.to_account),
+                to_name=opt(f"transfer.{t.id}.to_name", t.to_name), to_bank=t.to_bank, channel=t.channel)
+                for t in case.transfers],
+            contacts=[ContactOut(kind=c.kind, value=view.contact(f"contact.{c.id}.value", c.kind, c.value))
+                      for c in case.contacts],
             events=[EventOut(at=local(e.at), kind=e.kind, actor=e.actor, detail=e.detail or {})
                     for e in case.events],
+            revealed=view.everything,
         )
 
 
@@ -215,3 +243,63 @@ class IntakeFiguresOut(BaseModel):
             by_region=[RegionFigure(region=r, cases=n, loss_fen=loss) for r, n, loss in f.by_region],
             by_status=[StatusFigure(status=s, cases=n) for s, n in f.by_status],
         )
+
+
+class OrganisationOut(BaseModel):
+    code: str
+    name: str
+    kind: str
+
+
+class MeOut(BaseModel):
+    username: str = Field(description="the user's login, or token:<id> for an API token")
+    display_name: str
+    role: str
+    role_zh: str
+    organisation: OrganisationOut
+    scope: str = Field(description="whose records the client sees: all, county, station, own_bank, own_operator")
+    permissions: list[str] = Field(description="the permissions the role holds (domain/permissions.py)")
+    via: str = Field(description="session or token")
+
+
+class AuditEntryOut(BaseModel):
+    seq: int
+    at: datetime
+    actor: str
+    actor_role: str | None
+    organisation: str | None
+    action: str
+    object_type: str | None
+    object_id: str | None
+    outcome: str = Field(description="allowed or denied")
+    detail: dict[str, Any]
+    ip: str | None
+    hash: str
+
+    @classmethod
+    def of(cls, e) -> AuditEntryOut:
+        return cls(seq=e.seq, at=local(e.at), actor=e.actor, actor_role=e.actor_role, organisation=e.organisation,
+                   action=e.action, object_type=e.object_type, object_id=e.object_id, outcome=e.outcome,
+                   detail=e.detail or {}, ip=e.ip, hash=e.hash)
+
+
+class AuditPageOut(BaseModel):
+    rows: list[AuditEntryOut]
+    total: int
+    total_capped: bool
+    page: int
+    per_page: int
+
+
+class ChainOut(BaseModel):
+    intact: bool
+    entries: int = Field(description="entries checked")
+    broken_seq: int | None = Field(description="the first broken entry, when not intact")
+    problem: str | None
+    summary: str
+
+
+class PingOut(BaseModel):
+    ok: bool
+    service: str
+    time: datetime

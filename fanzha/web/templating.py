@@ -8,16 +8,19 @@ from urllib.parse import urlencode
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from jinja2 import pass_context
+from markupsafe import Markup, escape
 
 from fanzha.domain.case_status import CaseStatus
 from fanzha.domain.contact import ContactKind
 from fanzha.domain.fraud_type import FraudType
+from fanzha.domain.permissions import Permission
 from fanzha.domain.role import Role
 from fanzha.services.center import center_name
 from fanzha.web import format as fmt
+from fanzha.web.auth import CSRF_FIELD, csrf_token
 from fanzha.web.flash import pop_flashes
 from fanzha.web.i18n import LANGS, translate
-from fanzha.web.nav import INTAKE_TABS, NAV
+from fanzha.web.nav import ADMIN_TABS, INTAKE_TABS, NAV
 
 TEMPLATES = Path(__file__).with_name("templates")
 
@@ -70,6 +73,31 @@ def url_with(ctx, **changes: object) -> str:
     return request.url.path + (f"?{query}" if query else "")
 
 
+@pass_context
+def can(ctx, permission: str) -> bool:
+    """Whether the signed-in user's role holds ``permission`` (pages hide what it may not do;
+    the routes and services refuse it anyway)."""
+    actor = getattr(ctx["request"].state, "actor", None)
+    return actor is not None and actor.may(Permission(permission))
+
+
+@pass_context
+def nav_items(ctx, items) -> list:
+    actor = getattr(ctx["request"].state, "actor", None)
+    return [item for item in items if item.open_to(actor)]
+
+
+@pass_context
+def csrf(ctx) -> str:
+    return csrf_token(ctx["request"])
+
+
+@pass_context
+def csrf_field(ctx) -> Markup:
+    """The hidden input every form carries (checked on every POST of a signed-in browser)."""
+    return Markup(f'<input type="hidden" name="{CSRF_FIELD}" value="{escape(csrf_token(ctx["request"]))}">')
+
+
 def _center_name(request: Request) -> str | None:
     """Read once the organisations exist, then kept: it does not change while the app runs."""
     state = request.app.state
@@ -91,8 +119,9 @@ templates = Jinja2Templates(directory=TEMPLATES, context_processors=[_layout_con
 env = templates.env
 env.globals.update(
     t=t, label=label, fraud_label=fraud_label, status_label=status_label, contact_label=contact_label,
-    url_with=url_with, LANGS=LANGS, NAV=NAV, INTAKE_TABS=INTAKE_TABS, FraudType=FraudType, CaseStatus=CaseStatus,
-    ContactKind=ContactKind, Role=Role,
+    url_with=url_with, LANGS=LANGS, NAV=NAV, INTAKE_TABS=INTAKE_TABS, ADMIN_TABS=ADMIN_TABS, FraudType=FraudType,
+    CaseStatus=CaseStatus, ContactKind=ContactKind, Role=Role, can=can, nav_items=nav_items, csrf=csrf,
+    csrf_field=csrf_field,
 )
 env.filters.update(
     yuan=fmt.yuan, mask_name=fmt.mask_name, mask_phone=fmt.mask_phone, mask_id=fmt.mask_id,

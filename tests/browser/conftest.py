@@ -35,21 +35,26 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def live_server(tmp_path_factory) -> Iterator[str]:
-    """The app under uvicorn in a background thread, on a fresh SQLite store with one officer."""
-    _require_chromium()
-    import uvicorn
-
+def make_browser_app(folder: Path, users: tuple[tuple[str, str, str, str], ...]):
+    """An app on a fresh SQLite store with the city's organisations and these (username, role,
+    organisation, name) users, all with PASSWORD and no forced change."""
+    from fanzha.domain.actor import Actor
     from fanzha.services.accounts import create_user
     from fanzha.services.organisations import seed_organisations
     from fanzha.web.app import create_app
 
-    folder = tmp_path_factory.mktemp("browser")
     app = create_app(f"sqlite:///{folder / 'browser.sqlite'}", secret_key="browser-secret")
     with app.state.db.session() as session:
         seed_organisations(session)
-        create_user(session, "duty", PASSWORD, "duty_officer", "city", "值班民警 王警官")
+        for username, role, org, name in users:
+            create_user(session, Actor.system("test"), username, role, org, name, PASSWORD, must_change_password=False)
+    return app
+
+
+def serve(app) -> Iterator[str]:
+    """Run ``app`` under uvicorn on a free local port until the generator is closed."""
+    import uvicorn
+
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
@@ -62,6 +67,15 @@ def live_server(tmp_path_factory) -> Iterator[str]:
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(timeout=10)
+    app.state.db.dispose()
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory) -> Iterator[str]:
+    """The app under uvicorn in a background thread, on a fresh SQLite store with one officer."""
+    _require_chromium()
+    app = make_browser_app(tmp_path_factory.mktemp("browser"), (("duty", "duty_officer", "city", "值班民警 王警官"),))
+    yield from serve(app)
 
 
 @pytest.fixture(scope="module")

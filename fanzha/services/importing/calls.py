@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from fanzha.domain.actor import Actor
 from fanzha.domain.organisation import operator_by_name
 from fanzha.services.importing import values as v
 from fanzha.services.importing.headers import CALLS
@@ -39,7 +40,7 @@ def operator_code(raw: pl.Series) -> tuple[pl.Series, pl.Series]:
     return (value.replace_strict(codes, default=None, return_dtype=pl.String) if codes else value), reason
 
 
-def import_calls(db: Database, data: bytes, result: ImportResult, *, skip_bad: bool, actor: str,
+def import_calls(db: Database, data: bytes, result: ImportResult, *, skip_bad: bool, actor: Actor,
                  steps: Steps) -> ImportResult:
     steps.step("reading")
     sheet = open_sheet(data, CALLS, result)

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pydantic import ValidationError
 from sqlalchemy import func, select
 
+from fanzha.domain.access import AccessDenied
+from fanzha.domain.actor import Actor
 from fanzha.domain.errors import InputRejected, Problem, problems_from_validation
 from fanzha.domain.report import VictimReport
 from fanzha.services.importing.batch import close_batch, file_digest, open_batch
@@ -55,7 +57,7 @@ class _Refused(Exception):
     """Leave the transaction by rolling it back: the file is refused whole."""
 
 
-def import_reports(db: Database, data: bytes, result: ImportResult, *, skip_bad: bool, actor: str,
+def import_reports(db: Database, data: bytes, result: ImportResult, *, skip_bad: bool, actor: Actor,
                    steps: Steps) -> ImportResult:
     steps.step("reading")
     try:
@@ -219,7 +221,7 @@ def _validate(candidate: Candidate) -> None:
 
 
 def _file_all(db: Database, candidates: list[Candidate], data: bytes, result: ImportResult, *, skip_bad: bool,
-              actor: str, steps: Steps) -> None:
+              actor: Actor, steps: Steps) -> None:
     with db.session() as session:
         if not session.scalar(select(func.count()).select_from(Organisation)):
             seed_organisations(session)
@@ -228,7 +230,10 @@ def _file_all(db: Database, candidates: list[Candidate], data: bytes, result: Im
             if candidate.problems or candidate.report is None:
                 continue
             try:
-                filed = file_report(session, candidate.report, actor=actor)
+                filed = file_report(session, actor, candidate.report, audited=False)
+            except AccessDenied as exc:  # a county's officer importing another county's report
+                candidate.problems.append(Problem(candidate.place(("region",)), exc.message_en))
+                continue
             except InputRejected as exc:  # unknown region; the id already names another report
                 for problem in exc.problems:
                     loc = tuple(problem.place.split(".")) if problem.place else ()
@@ -247,4 +252,4 @@ def _file_all(db: Database, candidates: list[Candidate], data: bytes, result: Im
         if result.rows_imported:
             conn = session.connection()
             batch_id = open_batch(conn, result, file_digest(data), actor)
-            close_batch(conn, batch_id, result)
+            close_batch(conn, batch_id, result, actor)

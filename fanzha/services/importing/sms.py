@@ -1,6 +1,7 @@
 """Importing SMS records (短信记录导入) from an operator: one row per message."""
 from __future__ import annotations
 
+from fanzha.domain.actor import Actor
 from fanzha.services.importing import values as v
 from fanzha.services.importing.calls import operator_code
 from fanzha.services.importing.headers import SMS
@@ -30,7 +31,7 @@ def sms_direction(text: str) -> str:
     return code
 
 
-def import_sms(db: Database, data: bytes, result: ImportResult, *, skip_bad: bool, actor: str,
+def import_sms(db: Database, data: bytes, result: ImportResult, *, skip_bad: bool, actor: Actor,
                steps: Steps) -> ImportResult:
     steps.step("reading")
     sheet = open_sheet(data, SMS, result)

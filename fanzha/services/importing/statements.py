@@ -14,6 +14,7 @@ from collections.abc import Iterable
 import polars as pl
 from sqlalchemy import Connection, bindparam, func, select, update
 
+from fanzha.domain.actor import Actor
 from fanzha.domain.posting import Direction
 from fanzha.engines.transfer_matching import WINDOW_SECONDS, match_transfers
 from fanzha.services.importing import values as v
@@ -22,6 +23,7 @@ from fanzha.services.importing.keys import pair_key
 from fanzha.services.importing.progress import Steps
 from fanzha.services.importing.result import ImportResult
 from fanzha.services.importing.tabular import check, open_sheet, store, with_keys
+from fanzha.services.importing.values import absent
 from fanzha.store.db import Database
 from fanzha.store.models import StatementPosting
 
@@ -30,6 +32,7 @@ KEY = "posting_key"
 # What makes two rows the same posting: a re-exported statement yields the same keys.
 KEY_FIELDS = ["account", "time", "direction", "amount_fen", "balance_fen", "counterparty_account", "txn_id"]
 DIRECTIONS = "进/出, 收/付, 贷/借 or in/out"
+LINE_COLUMN = "line"  # read_statements: each row's line number in the file
 ACCOUNT_LOOKUP_CHUNK = 500
 
 
@@ -37,13 +40,21 @@ def _direction(text: str) -> str:
     return Direction.parse(text).value
 
 
-def import_statements(db: Database, data: bytes, result: ImportResult, *, skip_bad: bool, actor: str,
-                      steps: Steps) -> ImportResult:
-    steps.step("reading")
+def read_statements(data: bytes, result: ImportResult, steps: Steps | None = None, *,
+                    keyed: bool = True) -> pl.DataFrame | None:
+    """Read and check a statements file into a DataFrame, without a database (读取流水).
+
+    Returns the good rows with ``line``, each row's spreadsheet line number; ``keyed`` adds
+    ``posting_key`` and drops rows repeated within the file (counted in ``result.rows_duplicate``). Every
+    refused cell is a problem in ``result``. Returns None, with ``result`` refused, when the file is
+    not a table or lacks a required column. Bad rows are left out; the caller decides whether the
+    file is refused (the importer does, unless asked to skip them).
+    """
     sheet = open_sheet(data, STATEMENTS, result)
     if sheet is None:
-        return result
-    steps.step("checking rows", sheet.height)
+        return None
+    if steps is not None:
+        steps.step("checking rows", sheet.height)
     parsed = {
         "account": ("account", sheet.parse("account", v.identifier, 32, required=True,
                                            what="the statement's account number")),
@@ -63,14 +74,26 @@ def import_statements(db: Database, data: bytes, result: ImportResult, *, skip_b
         "txn_id": ("txn_id", sheet.parse("txn_id", v.identifier, 64, what="a transaction id")),
         "ip": ("ip", sheet.parse("ip", v.text, 64)),
         "mac": ("mac", sheet.parse("mac", v.text, 64)),
+        # not a field of the file: carried through so each row can be placed later
+        LINE_COLUMN: (LINE_COLUMN, (sheet.lines, absent(sheet.height)[1])),
     }
     rows = check(sheet, parsed, result, TABLE)
-    steps.advance(sheet.height)
+    if steps is not None:
+        steps.advance(sheet.height)
+    return with_keys(rows, KEY, KEY_FIELDS, "posting", result) if keyed else rows
+
+
+def import_statements(db: Database, data: bytes, result: ImportResult, *, skip_bad: bool, actor: Actor,
+                      steps: Steps) -> ImportResult:
+    steps.step("reading")
+    rows = read_statements(data, result, steps, keyed=False)
+    if rows is None:
+        return result
     if result.rows_bad and not skip_bad:
         result.rejected = True
         return result
     steps.step("keying rows", rows.height)
-    rows = with_keys(rows, KEY, KEY_FIELDS, "posting", result)
+    rows = with_keys(rows.drop(LINE_COLUMN), KEY, KEY_FIELDS, "posting", result)
 
     def pair(conn: Connection, new: pl.DataFrame, store_was_empty: bool) -> pl.DataFrame:
         steps.step("matching transfers", new.height)

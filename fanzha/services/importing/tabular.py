@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import polars as pl
 from sqlalchemy import Connection, Table, select, text
 
+from fanzha.domain.actor import Actor
 from fanzha.domain.errors import Problem
 from fanzha.services.importing.batch import close_batch, file_digest, open_batch
 from fanzha.services.importing.headers import HeaderMatch, Layout
@@ -171,7 +172,7 @@ def stored_keys(conn: Connection, table: Table, key_column: str, keys: pl.Series
 Prepare = Callable[[Connection, pl.DataFrame, bool], pl.DataFrame]
 
 
-def store(db: Database, table: Table, key_column: str, rows: pl.DataFrame, data: bytes, actor: str,
+def store(db: Database, table: Table, key_column: str, rows: pl.DataFrame, data: bytes, actor: Actor,
           result: ImportResult, steps: Steps, prepare: Prepare | None = None) -> None:
     """Write ``rows`` in one transaction: skip stored keys, run ``prepare``, insert, record the batch.
 
@@ -196,4 +197,4 @@ def store(db: Database, table: Table, key_column: str, rows: pl.DataFrame, data:
         inserted = insert_ignoring_duplicates(conn, table, rows, key_column, steps.advance)
         result.rows_duplicate += rows.height - inserted  # stored meanwhile by a concurrent import
         result.rows_imported = inserted
-        close_batch(conn, batch_id, result)
+        close_batch(conn, batch_id, result, actor)

@@ -1,5 +1,7 @@
 """All tables, one concept per module; importing this package registers them on ``Base.metadata``."""
 from fanzha.store.models.account import Account
+from fanzha.store.models.api_token import ApiToken
+from fanzha.store.models.audit_entry import AuditChainHead, AuditEntry
 from fanzha.store.models.base import Base
 from fanzha.store.models.case import Case, CaseContact, CaseEvent, CaseTransfer
 from fanzha.store.models.import_batch import ImportBatch
@@ -9,8 +11,10 @@ from fanzha.store.models.phone import Phone
 from fanzha.store.models.statement import StatementPosting
 from fanzha.store.models.telecom_record import CallRecord, SmsRecord
 from fanzha.store.models.user import User
+from fanzha.store.models.user_session import UserSession
 
 __all__ = [
     "Base", "Organisation", "User", "Person", "Phone", "Account", "Case", "CaseContact",
     "CaseEvent", "CaseTransfer", "StatementPosting", "CallRecord", "SmsRecord", "ImportBatch",
+    "AuditEntry", "AuditChainHead", "ApiToken", "UserSession",
 ]

@@ -7,6 +7,7 @@ from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fanzha.store.models.base import Base
+from fanzha.store.models.organisation import Organisation
 from fanzha.store.models.person import Person
 from fanzha.store.types import UtcDateTime
 
@@ -24,10 +25,14 @@ class Case(Base):
     loss_fen: Mapped[int] = mapped_column(BigInteger, default=0)  # 损失, sum of the transfers
     victim_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
+    # The police station covering the victim (派出所), whose officers work the case; None when
+    # not known (then only the county and the city see it).
+    station_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
     victim: Mapped[Person] = relationship()
+    station: Mapped[Organisation | None] = relationship(foreign_keys=[station_id])
     transfers: Mapped[list[CaseTransfer]] = relationship(
         back_populates="case", order_by="CaseTransfer.time", cascade="all, delete-orphan"
     )

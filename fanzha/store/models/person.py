@@ -16,3 +16,4 @@ class Person(Base):
     phone: Mapped[str | None] = mapped_column(String(20), index=True)  # main contact number
     age: Mapped[int | None]
     district: Mapped[str | None] = mapped_column(String(64), index=True)  # county of residence
+    station: Mapped[str | None] = mapped_column(String(64))  # police station of residence: 龙桥派出所

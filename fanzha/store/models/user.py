@@ -1,4 +1,8 @@
-"""User (用户): a person who signs in; belongs to one organisation and has one role."""
+"""User (用户): a person who signs in; belongs to one organisation and has one role.
+
+``must_change_password`` is set when an admin gives an initial password; ``failed_logins`` and
+``locked_until`` carry the lockout (domain/password.py).
+"""
 from __future__ import annotations
 
 from datetime import datetime
@@ -25,5 +29,6 @@ class User(Base):
     failed_logins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime())
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    last_sign_in_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
     organisation: Mapped[Organisation] = relationship()

@@ -1,20 +1,28 @@
-"""The home page after sign-in: this period's intake in figures and charts; and the same as JSON."""
+"""The home page after sign-in: this period's intake in figures and charts; and the same as JSON.
+
+Figures only (counts and sums over the actor's area), so leadership reads them too. A role
+without the dashboard lands on its own first page instead.
+"""
 from __future__ import annotations
 
 from datetime import date
 
 from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse
 
+from fanzha.domain.actor import Actor
 from fanzha.domain.case_status import CaseStatus
 from fanzha.domain.errors import InputRejected
 from fanzha.domain.fraud_type import FraudType
+from fanzha.domain.permissions import Permission
 from fanzha.services.dashboard import intake_figures
-from fanzha.web.auth import api_user, page_user
+from fanzha.web.auth import requires, signed_in
 from fanzha.web.deps import get_db
 from fanzha.web.errors import ApiError
 from fanzha.web.flash import flash
 from fanzha.web.i18n import translate
-from fanzha.web.schemas import ErrorOut, IntakeFiguresOut
+from fanzha.web.nav import home_for
+from fanzha.web.schemas import IntakeFiguresOut, api_responses
 from fanzha.web.templating import render
 
 router = APIRouter()
@@ -29,13 +37,15 @@ def _date(text: str | None) -> date | None:
 
 @router.get("/", include_in_schema=False)
 def dashboard_page(request: Request, start: str | None = None, end: str | None = None,
-                   user=Depends(page_user), db=Depends(get_db)):
+                   actor: Actor = Depends(signed_in()), db=Depends(get_db)):
+    if not actor.may(Permission.DASHBOARD_READ):
+        return RedirectResponse(home_for(actor), status_code=303)
     with db.session() as session:
         try:
-            figures = intake_figures(session, _date(start), _date(end))
+            figures = intake_figures(session, actor, _date(start), _date(end))
         except InputRejected:  # the first day after the last: show the default period instead
             flash(request, "dash.bad_period", kind="error")
-            figures = intake_figures(session)
+            figures = intake_figures(session, actor)
     lang = request.state.lang
     return render(request, "dashboard.html", {"area": "home", "figures": figures, "chart": _chart(figures, lang)})
 
@@ -61,13 +71,14 @@ def _chart(figures, lang: str) -> dict:
 
 
 @router.get("/api/dashboard/intake", response_model=IntakeFiguresOut, tags=["dashboard"],
-            responses={401: {"model": ErrorOut}, 422: {"model": ErrorOut}})
+            responses=api_responses(422))
 def intake_figures_api(start: date | None = None, end: date | None = None,
-                       user=Depends(api_user), db=Depends(get_db)) -> IntakeFiguresOut:
+                       actor: Actor = Depends(requires(Permission.DASHBOARD_READ)),
+                       db=Depends(get_db)) -> IntakeFiguresOut:
     """Intake figures for a period (default: the service's current period): cases, losses,
     unclassified cases, and breakdowns by day (zero-filled), fraud type, region and status."""
     try:
         with db.session() as session:
-            return IntakeFiguresOut.of(intake_figures(session, start, end))
+            return IntakeFiguresOut.of(intake_figures(session, actor, start, end))
     except InputRejected as exc:
         raise ApiError(422, "the period was refused; give start <= end as YYYY-MM-DD", exc.problems) from None

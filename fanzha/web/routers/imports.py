@@ -15,12 +15,14 @@ from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
+from fanzha.domain.actor import Actor
 from fanzha.domain.errors import InputRejected, Problem
+from fanzha.domain.permissions import Permission
 from fanzha.services.importing import import_file
-from fanzha.web.auth import SignedIn, api_user, page_user
+from fanzha.web.auth import requires
 from fanzha.web.deps import get_db
 from fanzha.web.errors import ApiError
-from fanzha.web.schemas import ErrorOut, ImportResultOut
+from fanzha.web.schemas import ImportResultOut, api_responses
 from fanzha.web.templating import render
 
 router = APIRouter()
@@ -29,7 +31,7 @@ Kind = Literal["reports", "statements", "calls", "sms"]
 SUFFIXES = (".csv", ".xlsx", ".json", ".txt")
 
 
-def _run_import(db, kind: str, upload: UploadFile, skip_bad: bool, actor: str):
+def _run_import(db, kind: str, upload: UploadFile, skip_bad: bool, actor: Actor):
     """Keep the upload in a temporary file with its own suffix (the importer reads by type)."""
     name = Path(upload.filename or "upload").name
     suffix = Path(name).suffix.lower()
@@ -41,7 +43,7 @@ def _run_import(db, kind: str, upload: UploadFile, skip_bad: bool, actor: str):
 
 
 @router.get("/imports", include_in_schema=False)
-def import_page(request: Request, kind: str = "reports", user: SignedIn = Depends(page_user)):
+def import_page(request: Request, kind: str = "reports", actor: Actor = Depends(requires(Permission.IMPORT_RUN))):
     return render(request, "imports/index.html", {"area": "intake", "kinds": KINDS,
                                                   "kind": kind if kind in KINDS else "reports"})
 
@@ -52,7 +54,7 @@ async def import_upload(
     kind: Annotated[str, Form()] = "reports",
     skip_bad: Annotated[bool, Form()] = False,
     file: Annotated[UploadFile | None, File()] = None,
-    user: SignedIn = Depends(page_user),
+    actor: Actor = Depends(requires(Permission.IMPORT_RUN)),
     db=Depends(get_db),
 ):
     kind = kind if kind in KINDS else "reports"
@@ -61,7 +63,7 @@ async def import_upload(
         context["outcome"] = _failure(kind, "", "imports.no_file")
         return render(request, "imports/index.html", context, status_code=422)
     try:
-        result = await run_in_threadpool(_run_import, db, kind, file, skip_bad, user.username)
+        result = await run_in_threadpool(_run_import, db, kind, file, skip_bad, actor)
     except InputRejected as exc:
         context["outcome"] = _failure(kind, file.filename, "imports.failed", exc.problems)
         return render(request, "imports/index.html", context, status_code=422)
@@ -79,19 +81,23 @@ def _failure(kind: str, filename: str, key: str, problems: list[Problem] | None 
 
 
 @router.post("/api/imports/{kind}", response_model=ImportResultOut, tags=["imports"],
-             responses={401: {"model": ErrorOut},
-                        422: {"model": ImportResultOut, "description": "refused: nothing imported; see problems"}})
+             responses=api_responses(more={422: {
+                 "description": "refused: nothing imported; see problems (a request without a file: "
+                                "the error shape)",
+                 "content": {"application/json": {"schema": {"anyOf": [
+                     {"$ref": "#/components/schemas/ImportResultOut"},
+                     {"$ref": "#/components/schemas/ErrorOut"}]}}}}}))
 def import_api(
     kind: Kind,
     file: Annotated[UploadFile, File(description="CSV, .xlsx or (reports) JSON; UTF-8 or GB18030")],
     skip_bad: Annotated[bool, Form(description="import the good rows and report the bad ones")] = False,
-    user: SignedIn = Depends(api_user),
+    actor: Actor = Depends(requires(Permission.IMPORT_RUN)),
     db=Depends(get_db),
 ):
     """Import one file (FORMATS.md). Answers 200 with the counts and any skipped rows' problems,
     or 422 when the file was refused whole (nothing written) with every problem to fix."""
     try:
-        result = _run_import(db, kind, file, skip_bad, user.username)
+        result = _run_import(db, kind, file, skip_bad, actor)
     except InputRejected as exc:
         raise ApiError(422, "the file was refused; fix the problems and upload it again", exc.problems) from None
     except (ValueError, UnicodeError) as exc:
