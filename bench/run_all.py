@@ -13,6 +13,9 @@ BENCHES = [
     ("simulate", ["bench_simulate.py", "--all"]),
     ("import", ["bench_import.py"]),
     ("case search", ["bench_case_search.py", "--size", "1000000", "--backend", "both"]),
+    ("trace", ["bench_trace.py", "--transfers", "10000000", "--traces", "1000"]),
+    ("numbers", ["bench_numbers.py"]),
+    ("text", ["bench_text.py"]),
 ]
 
 
