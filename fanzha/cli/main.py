@@ -11,6 +11,7 @@ from fanzha.cli.audit import audit_app
 from fanzha.cli.common import console, database
 from fanzha.cli.funds import funds_app
 from fanzha.cli.importing import import_app
+from fanzha.cli.text import text_app
 from fanzha.cli.users import users_app
 from fanzha.config import data_dir
 
@@ -21,6 +22,7 @@ app.add_typer(import_app, name="import")
 app.add_typer(users_app, name="users")
 app.add_typer(audit_app, name="audit")
 app.add_typer(funds_app, name="funds")
+app.add_typer(text_app, name="text")
 
 
 @db_app.command("upgrade")
