@@ -44,7 +44,8 @@ def test_leadership_sees_figures_and_never_a_person(world) -> None:
         for r in rules:
             if "GET" not in r.methods:
                 continue
-            path = fill(r.path, {"case_id": ids["longqiao"], "username": "duty", "token_id": 1, "kind": "reports"})
+            path = fill(r.path, {"case_id": ids["longqiao"], "username": "duty", "token_id": 1, "kind": "reports",
+                                  "order_id": 1})
             response = client.get(path, follow_redirects=True)
             _no_person(response.text, (who, path))
         figures = client.get("/api/dashboard/intake", params={"start": "2024-05-01", "end": "2024-05-31"}).json()

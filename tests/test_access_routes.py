@@ -19,7 +19,12 @@ from fanzha.domain.report import VictimReport
 from fanzha.domain.role import Role
 from fanzha.services.api_tokens import create_token
 from fanzha.services.intake import file_report
-from fanzha.store.models import AuditEntry
+from fanzha.store.models import AuditEntry, StopPaymentOrder
+
+
+def raise_orders(session, actor, report) -> int:
+    case_id = file_report(session, actor, report).case.id
+    return session.scalars(select(StopPaymentOrder.id).where(StopPaymentOrder.case_id == case_id)).one()
 
 # One organisation of each kind; the case below lies in all their areas (城厢区, 龙桥派出所).
 ORG_OF_KIND = {
@@ -38,7 +43,13 @@ def world(tmp_path_factory):
         add_user(session, "target", "duty_officer", "station-chengxiang-1")
         case_id = file_report(session, SYSTEM, VictimReport.model_validate(report(station="龙桥派出所"))).case.id
         token_id = create_token(session, SYSTEM, "station-chengxiang-1", "station_officer", "walk").token.id
-    params = {"case_id": case_id, "username": "target", "token_id": token_id, "kind": "reports"}
+        # An order to ICBC (the walk's bank) on a case in every walked area, for /api/orders/{order_id}.
+        icbc = report(report_id="JQ-WALK-ICBC", station="龙桥派出所", transfers=[
+            {"time": "2024-05-30T15:02:00+08:00", "amount": "100.00", "to_account": "6222000000000099",
+             "to_name": "王某", "to_bank": "工商银行"}])
+        order_id = raise_orders(session, SYSTEM, VictimReport.model_validate(icbc))
+    params = {"case_id": case_id, "username": "target", "token_id": token_id, "kind": "reports",
+              "order_id": order_id}
     yield app, params
     app.state.db.dispose()
 

@@ -11,7 +11,8 @@ from fanzha.domain.actor import Actor
 from fanzha.domain.permissions import Permission, Scope, holders
 
 _OBJECTS = {"case": ("警情", "case"), "user": ("用户", "user"), "token": ("令牌", "API token"),
-            "region": ("区县", "county"), "audit": ("审计日志", "the audit log")}
+            "region": ("区县", "county"),
+            "order": ("止付指令", "order"), "audit": ("审计日志", "the audit log")}
 
 
 class AccessDenied(Exception):

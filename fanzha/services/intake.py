@@ -22,6 +22,7 @@ from fanzha.domain.identity import id_check_ok
 from fanzha.domain.permissions import Permission, Scope
 from fanzha.domain.report import VictimReport
 from fanzha.services import audit
+from fanzha.services.funds.orders import raise_level1_orders
 from fanzha.services.organisations import county_center_for, known_regions, station_org_id
 from fanzha.store.models import Case, CaseContact, CaseEvent, CaseTransfer, Person
 
@@ -118,6 +119,9 @@ def file_report(session: Session, actor: Actor, report: VictimReport, *, audited
     if audited:
         audit.record(session, actor, "case.create", object_type="case", object_id=case.id,
                      detail={"report_id": case.report_id, "region": case.region, "loss_fen": case.loss_fen})
+    if case.transfers:
+        # The stop-payment starts with the report, in the same transaction (form, API and import alike).
+        raise_level1_orders(session, case, actor)
     return FiledCase(case, created=True)
 
 

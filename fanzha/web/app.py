@@ -35,10 +35,12 @@ from fanzha.web.routers import (
     admin,
     api_cases,
     api_me,
+    api_orders,
     audit,
     auth,
     dashboard,
     desks,
+    funds,
     imports,
     intake,
 )
@@ -125,7 +127,8 @@ def create_app(database_url: str | None = None, secret_key: str | None = None, *
 
     app.add_middleware(SessionCookieMiddleware, secret_key=secret_key or settings.secret_key, secure=cookie_secure)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (auth, dashboard, intake, imports, desks, admin, audit, api_cases, api_me, public_api):
+    for module in (auth, dashboard, intake, imports, desks, funds, admin, audit, api_cases, api_orders, api_me,
+                   public_api):
         app.include_router(module.router)
 
     @app.get("/docs", include_in_schema=False)

@@ -94,7 +94,7 @@ def requires(*permissions: Permission) -> Callable:
 
 
 # Path parameters that name the record a refused request was after (for the audit log).
-PATH_OBJECTS = {"case_id": "case", "username": "user", "token_id": "token"}
+PATH_OBJECTS = {"case_id": "case", "username": "user", "token_id": "token", "order_id": "order"}
 
 
 def _object_of(request: Request) -> tuple[str | None, str | None]:

@@ -1,0 +1,160 @@
+"""Level-1 stop-payment orders (一级卡止付), raised the moment a report with transfers is filed.
+
+One order per receiving account of the case's transfers: the four fields the bank checks are the
+account number, the holder's name as the victim gave it, the sum the victim paid into that account
+and the time of the first payment. Orders go out at once (drafted → sent in the same transaction
+as the case). Raising is idempotent: ``dedup_key`` is case + account + level, so a retry finds the
+order already there. An account the bank of which is unknown gets no order but a case event that
+says so; an account already stopped twice (the limit) gets none either, with the reason recorded.
+"""
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from fanzha.domain import clock
+from fanzha.domain.access import AccessDenied, case_in_scope
+from fanzha.domain.actor import Actor
+from fanzha.domain.organisation import bank_by_name
+from fanzha.domain.permissions import Permission, Scope
+from fanzha.domain.stop_payment import MAX_STOPS_PER_ACCOUNT, OrderState, may_stop_again
+from fanzha.services import audit
+from fanzha.store.models import Case, CaseEvent, CaseTransfer, OrderEvent, StopPaymentOrder
+
+LEVEL1 = 1
+EVENT_BANK_UNKNOWN = "order_not_sent"
+EVENT_STOP_LIMIT = "order_refused"
+EVENT_ORDER_SENT = "order_sent"
+
+
+def dedup_key(case_id: int, account: str, level: int) -> str:
+    return f"case:{case_id}|acct:{account}|level:{level}"
+
+
+def previous_stops(session: Session, account_number: str) -> int:
+    """How many orders on this account reached 'stopped' (whatever became of them since)."""
+    return session.scalar(select(func.count()).select_from(StopPaymentOrder).where(
+        StopPaymentOrder.account_number == account_number, StopPaymentOrder.stopped_at.is_not(None))) or 0
+
+
+def move(session: Session, order: StopPaymentOrder, target: OrderState, actor: Actor, at: datetime,
+         detail: dict | None = None) -> None:
+    """Move an order along its state machine, with an OrderEvent (the audit entry is the caller's)."""
+    current = OrderState(order.state) if order.state else None
+    if current is not None and not current.can_move_to(target):
+        raise ValueError(f"an order in state {current.value} cannot move to {target.value}")
+    order.state = target.value
+    order.events.append(OrderEvent(at=at, from_state=current.value if current else None, to_state=target.value,
+                                   actor=actor.username[:64], detail=detail or {}))
+
+
+@dataclass(frozen=True)
+class _Account:
+    number: str
+    name: str
+    amount_fen: int
+    first_time: datetime
+    bank_names: tuple[str, ...]
+
+
+def _accounts(transfers: list[CaseTransfer]) -> list[_Account]:
+    grouped: dict[str, list[CaseTransfer]] = defaultdict(list)
+    for t in transfers:
+        if t.to_account and t.to_account.strip():
+            grouped[t.to_account.strip()].append(t)
+    accounts = []
+    for number, paid in grouped.items():
+        paid.sort(key=lambda t: t.time)
+        accounts.append(_Account(
+            number=number,
+            name=next((t.to_name.strip() for t in paid if t.to_name and t.to_name.strip()), ""),
+            amount_fen=sum(t.amount_fen for t in paid),
+            first_time=paid[0].time,
+            bank_names=tuple(t.to_bank for t in paid if t.to_bank),
+        ))
+    return sorted(accounts, key=lambda a: (a.first_time, a.number))
+
+
+def _has_event(session: Session, case_id: int, kind: str, account: str) -> bool:
+    events = session.scalars(select(CaseEvent).where(CaseEvent.case_id == case_id, CaseEvent.kind == kind))
+    return any((e.detail or {}).get("account") == account for e in events)
+
+
+def raise_level1_orders(session: Session, case: Case, actor: Actor, *, audited: bool = True) -> list[StopPaymentOrder]:
+    """Raise and send one level-1 order per receiving account; returns the orders newly raised.
+
+    Whoever may file the report may start its stop-payment (the first order must go out within
+    30 minutes; filing is the moment). Already-raised orders are left as they are.
+    """
+    if not (actor.may(Permission.ORDERS_ISSUE) or actor.may(Permission.CASE_CREATE)):
+        raise AccessDenied(actor, Permission.ORDERS_ISSUE, "role", object_type="case", object_id=case.id)
+    if not case_in_scope(actor, case.region, case.station_id):
+        raise AccessDenied(actor, Permission.ORDERS_ISSUE, "scope", object_type="case", object_id=case.id)
+    at = clock.now()
+    raised: list[StopPaymentOrder] = []
+    for acct in _accounts(list(case.transfers)):
+        key = dedup_key(case.id, acct.number, LEVEL1)
+        if session.scalar(select(StopPaymentOrder.id).where(StopPaymentOrder.dedup_key == key)) is not None:
+            continue
+        bank = next((b for b in map(bank_by_name, acct.bank_names) if b is not None), None)
+        if bank is None:
+            if not _has_event(session, case.id, EVENT_BANK_UNKNOWN, acct.number):
+                session.add(CaseEvent(case_id=case.id, at=at, kind=EVENT_BANK_UNKNOWN, actor=actor.username[:64], detail={
+                    "account": acct.number, "amount_fen": acct.amount_fen, "bank": ", ".join(acct.bank_names) or None,
+                    "reason": "bank unknown, order not sent: name the receiving bank and raise the order by hand"}))
+            continue
+        stops = previous_stops(session, acct.number)
+        if not may_stop_again(stops):
+            if not _has_event(session, case.id, EVENT_STOP_LIMIT, acct.number):
+                reason = (f"account already stopped {stops} times; at most {MAX_STOPS_PER_ACCOUNT} stops per account "
+                          "— ask for a freeze (冻结) instead")
+                session.add(CaseEvent(case_id=case.id, at=at, kind=EVENT_STOP_LIMIT, actor=actor.username[:64],
+                                      detail={"account": acct.number, "bank": bank.code, "reason": reason}))
+                audit.record(session, actor, "order.refused", object_type="case", object_id=case.id,
+                             detail={"account": acct.number, "bank": bank.code, "reason": reason})
+            continue
+        order = StopPaymentOrder(
+            order_no=f"TMP-{uuid.uuid4().hex[:24]}", dedup_key=key, case_id=case.id, level=LEVEL1, bank=bank.code,
+            account_number=acct.number, account_name=acct.name[:64], amount_fen=acct.amount_fen,
+            transfer_time=acct.first_time, state=None, source="report", created_at=at, created_by=actor.username[:64],
+        )
+        move(session, order, OrderState.DRAFTED, actor, at)
+        move(session, order, OrderState.SENT, actor, at, {"bank": bank.code})
+        order.sent_at = at
+        session.add(order)
+        session.flush()
+        order.order_no = f"ZF-{at.astimezone(clock.CENTER_TZ):%Y%m%d}-{order.id:06d}"
+        session.add(CaseEvent(case_id=case.id, at=at, kind=EVENT_ORDER_SENT, actor=actor.username[:64],
+                              detail={"order_no": order.order_no, "bank": bank.code, "account": acct.number,
+                                      "amount_fen": acct.amount_fen}))
+        if audited:
+            audit.record(session, actor, "order.raise", object_type="order", object_id=order.id, detail={
+                "order_no": order.order_no, "case_id": case.id, "level": LEVEL1, "bank": bank.code,
+                "account": acct.number, "amount_fen": acct.amount_fen, "state": order.state})
+        raised.append(order)
+    session.flush()
+    return raised
+
+
+def orders_of_case(session: Session, case_id: int) -> list[StopPaymentOrder]:
+    return list(session.scalars(select(StopPaymentOrder).where(StopPaymentOrder.case_id == case_id)
+                                .order_by(StopPaymentOrder.level, StopPaymentOrder.id)))
+
+
+def scope_filter(actor: Actor):
+    """Extra WHERE terms for the orders an actor sees; None means none at all."""
+    scope = actor.scope
+    if scope is Scope.ALL:
+        return []
+    if scope is Scope.OWN_BANK:
+        return [StopPaymentOrder.bank == actor.bank_code] if actor.bank_code else None
+    if scope is Scope.COUNTY:
+        return [StopPaymentOrder.case_id.in_(select(Case.id).where(Case.region == actor.region))]
+    if scope is Scope.STATION:
+        return [StopPaymentOrder.case_id.in_(select(Case.id).where(Case.station_id == actor.org_id))]
+    return None
