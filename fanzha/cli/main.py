@@ -11,6 +11,7 @@ from fanzha.cli.audit import audit_app
 from fanzha.cli.common import console, database
 from fanzha.cli.funds import funds_app
 from fanzha.cli.importing import import_app
+from fanzha.cli.numbers import numbers_app
 from fanzha.cli.text import text_app
 from fanzha.cli.users import users_app
 from fanzha.config import data_dir
@@ -19,6 +20,7 @@ app = typer.Typer(help="Fanzha 反诈: run an anti-telecom-network-fraud center.
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(import_app, name="import")
+app.add_typer(numbers_app, name="numbers")
 app.add_typer(users_app, name="users")
 app.add_typer(audit_app, name="audit")
 app.add_typer(funds_app, name="funds")
