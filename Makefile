@@ -45,6 +45,7 @@ demo: setup
 	$(VENV)/bin/fanzha demo
 
 test: setup system
+	$(VENV)/bin/ruff check fanzha tests bench
 	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
 
 bench: setup
