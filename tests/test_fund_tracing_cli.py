@@ -83,3 +83,39 @@ def test_unusable_files_exit_1_with_place_and_reason(tmp_path: Path) -> None:
     result = runner.invoke(app, ["funds", "trace", "--report", str(bad_report), "--statements", str(tmp_path),
                                  "--rule", "lifo"])
     assert result.exit_code == 1 and "proportional" in result.output
+
+
+def test_expire_command_moves_orders_past_their_48_hours(tmp_path, monkeypatch) -> None:
+    """`fanzha funds expire` is what a timer runs; it expires only stopped orders past their time."""
+    from datetime import timedelta
+
+    from fanzha.domain import clock
+    from fanzha.domain.stop_payment import OrderState
+    from fanzha.services.organisations import seed_organisations
+    from fanzha.store.db import Database
+    from fanzha.store.models import Case, Person, StopPaymentOrder
+
+    url = f"sqlite:///{tmp_path / 'f.sqlite'}"
+    monkeypatch.setenv("FANZHA_DATABASE_URL", url)
+    db = Database(url)
+    now = clock.now()
+    with db.session() as s:
+        seed_organisations(s)
+        case = Case(report_id="JQ-X", reported_at=now, region="城厢区", narrative="", status="reported",
+                    loss_fen=100, victim=Person(name="甲"), created_at=now, updated_at=now)
+        s.add(case)
+        s.flush()
+        for n, (state, expires) in enumerate([(OrderState.STOPPED, now - timedelta(minutes=1)),
+                                              (OrderState.STOPPED, now + timedelta(hours=1)),
+                                              (OrderState.SENT, None)]):
+            s.add(StopPaymentOrder(order_no=f"ZF-{n}", dedup_key=f"k{n}", case_id=case.id, level=1, bank="ICBC",
+                                   account_number=f"62220{n}", account_name="乙", amount_fen=100,
+                                   transfer_time=now, state=state.value, source="manual",
+                                   created_at=now, expires_at=expires, created_by="t"))
+    result = runner.invoke(app, ["funds", "expire"])
+    assert result.exit_code == 0, result.output
+    assert "1 order(s) expired" in result.output
+    with db.session() as s:
+        states = [o.state for o in s.query(StopPaymentOrder).order_by(StopPaymentOrder.id)]
+    assert states == ["expired", "stopped", "sent"]
+    db.dispose()

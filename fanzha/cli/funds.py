@@ -199,3 +199,15 @@ def _print(result, files: int, postings: int) -> None:
             console.print(f"  [yellow]{w}[/]", soft_wrap=True)
         if len(result.warnings) > 100:
             console.print(f"  ... and {len(result.warnings) - 100} more (see --json)")
+
+
+@funds_app.command("expire")
+def expire() -> None:
+    """Move stopped orders whose 48 hours have run out to expired (run it from a timer, e.g. every minute)."""
+    from fanzha.cli.common import database
+    from fanzha.services.funds.bank_answers import expire_orders
+
+    db = database()
+    with db.session() as session:
+        expired = expire_orders(session)
+    console.print(f"{len(expired)} order(s) expired" + (f": {', '.join(map(str, expired))}" if expired else ""))
