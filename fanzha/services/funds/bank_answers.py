@@ -100,12 +100,18 @@ def get_order(session: Session, actor: Actor, order_id: int) -> OrderView:
     return OrderView.of(_load(session, actor, Permission.ORDERS_READ, order_id))
 
 
+def load_for_answer(session: Session, actor: Actor, order_id: int, *, lock: bool = False) -> StopPaymentOrder:
+    """The order, if the actor may answer it: the liaison of the order's bank (or the system)."""
+    order = _load(session, actor, Permission.ORDERS_ANSWER, order_id, lock=lock)
+    if not actor.is_system and (actor.scope is not Scope.OWN_BANK or actor.bank_code != order.bank):
+        raise AccessDenied(actor, Permission.ORDERS_ANSWER, "scope", object_type="order", object_id=order_id)
+    return order
+
+
 def answer_order(session: Session, actor: Actor, order_id: int, outcome: Literal["stopped", "rejected"],
                  stopped_fen: int | None = None, reason: str | None = None) -> OrderView:
     """Record the bank's answer to one order, once."""
-    order = _load(session, actor, Permission.ORDERS_ANSWER, order_id, lock=True)
-    if not actor.is_system and (actor.scope is not Scope.OWN_BANK or actor.bank_code != order.bank):
-        raise AccessDenied(actor, Permission.ORDERS_ANSWER, "scope", object_type="order", object_id=order_id)
+    order = load_for_answer(session, actor, order_id, lock=True)
     state = OrderState(order.state)
     if state is not OrderState.SENT:
         when = f" at {order.answered_at.isoformat()}" if order.answered_at else ""

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from fanzha.domain import clock
 from fanzha.domain.access import AccessDenied, case_in_scope
 from fanzha.domain.actor import Actor
-from fanzha.domain.organisation import bank_by_name
+from fanzha.domain.organisation import Bank, bank_by_name
 from fanzha.domain.permissions import Permission, Scope
 from fanzha.domain.stop_payment import MAX_STOPS_PER_ACCOUNT, OrderState, may_stop_again
 from fanzha.services import audit
@@ -85,6 +85,59 @@ def _has_event(session: Session, case_id: int, kind: str, account: str) -> bool:
     return any((e.detail or {}).get("account") == account for e in events)
 
 
+def order_exists(session: Session, case_id: int, account: str, level: int) -> bool:
+    key = dedup_key(case_id, account, level)
+    return session.scalar(select(StopPaymentOrder.id).where(StopPaymentOrder.dedup_key == key)) is not None
+
+
+def note_bank_unknown(session: Session, case_id: int, actor: Actor, at: datetime, account: str, amount_fen: int,
+                      bank_names: tuple[str, ...]) -> None:
+    """A case event (once per account) saying the order was not sent because the bank is unknown."""
+    if not _has_event(session, case_id, EVENT_BANK_UNKNOWN, account):
+        session.add(CaseEvent(case_id=case_id, at=at, kind=EVENT_BANK_UNKNOWN, actor=actor.username[:64], detail={
+            "account": account, "amount_fen": amount_fen, "bank": ", ".join(bank_names) or None,
+            "reason": "bank unknown, order not sent: name the receiving bank and raise the order by hand"}))
+
+
+def issue_order(session: Session, case: Case, actor: Actor, at: datetime, *, level: int, bank: Bank,
+                account_number: str, account_name: str, amount_fen: int, transfer_time: datetime, source: str,
+                parent_id: int | None = None, audited: bool = True) -> StopPaymentOrder | None:
+    """Raise and send one order, unless the account was stopped twice already (then None, reason recorded).
+
+    The caller has checked the order is not there yet (``order_exists``) and may raise it.
+    """
+    stops = previous_stops(session, account_number)
+    if not may_stop_again(stops):
+        if not _has_event(session, case.id, EVENT_STOP_LIMIT, account_number):
+            reason = (f"account already stopped {stops} times; at most {MAX_STOPS_PER_ACCOUNT} stops per account "
+                      "— ask for a freeze (冻结) instead")
+            session.add(CaseEvent(case_id=case.id, at=at, kind=EVENT_STOP_LIMIT, actor=actor.username[:64],
+                                  detail={"account": account_number, "bank": bank.code, "reason": reason}))
+            audit.record(session, actor, "order.refused", object_type="case", object_id=case.id,
+                         detail={"account": account_number, "bank": bank.code, "reason": reason})
+        return None
+    order = StopPaymentOrder(
+        order_no=f"TMP-{uuid.uuid4().hex[:24]}", dedup_key=dedup_key(case.id, account_number, level), case_id=case.id,
+        level=level, parent_id=parent_id, bank=bank.code, account_number=account_number,
+        account_name=account_name[:64], amount_fen=amount_fen, transfer_time=transfer_time, state=None,
+        source=source, created_at=at, created_by=actor.username[:64],
+    )
+    move(session, order, OrderState.DRAFTED, actor, at)
+    move(session, order, OrderState.SENT, actor, at, {"bank": bank.code})
+    order.sent_at = at
+    session.add(order)
+    session.flush()
+    order.order_no = f"ZF-{at.astimezone(clock.CENTER_TZ):%Y%m%d}-{order.id:06d}"
+    session.add(CaseEvent(case_id=case.id, at=at, kind=EVENT_ORDER_SENT, actor=actor.username[:64],
+                          detail={"order_no": order.order_no, "bank": bank.code, "account": account_number,
+                                  "amount_fen": amount_fen, "level": level}))
+    if audited:
+        audit.record(session, actor, "order.raise", object_type="order", object_id=order.id, detail={
+            "order_no": order.order_no, "case_id": case.id, "level": level, "bank": bank.code,
+            "account": account_number, "amount_fen": amount_fen, "state": order.state, "source": source})
+    return order
+
+
 def raise_level1_orders(session: Session, case: Case, actor: Actor, *, audited: bool = True) -> list[StopPaymentOrder]:
     """Raise and send one level-1 order per receiving account; returns the orders newly raised.
 
@@ -98,44 +151,17 @@ def raise_level1_orders(session: Session, case: Case, actor: Actor, *, audited: 
     at = clock.now()
     raised: list[StopPaymentOrder] = []
     for acct in _accounts(list(case.transfers)):
-        key = dedup_key(case.id, acct.number, LEVEL1)
-        if session.scalar(select(StopPaymentOrder.id).where(StopPaymentOrder.dedup_key == key)) is not None:
+        if order_exists(session, case.id, acct.number, LEVEL1):
             continue
         bank = next((b for b in map(bank_by_name, acct.bank_names) if b is not None), None)
         if bank is None:
-            if not _has_event(session, case.id, EVENT_BANK_UNKNOWN, acct.number):
-                session.add(CaseEvent(case_id=case.id, at=at, kind=EVENT_BANK_UNKNOWN, actor=actor.username[:64], detail={
-                    "account": acct.number, "amount_fen": acct.amount_fen, "bank": ", ".join(acct.bank_names) or None,
-                    "reason": "bank unknown, order not sent: name the receiving bank and raise the order by hand"}))
+            note_bank_unknown(session, case.id, actor, at, acct.number, acct.amount_fen, acct.bank_names)
             continue
-        stops = previous_stops(session, acct.number)
-        if not may_stop_again(stops):
-            if not _has_event(session, case.id, EVENT_STOP_LIMIT, acct.number):
-                reason = (f"account already stopped {stops} times; at most {MAX_STOPS_PER_ACCOUNT} stops per account "
-                          "— ask for a freeze (冻结) instead")
-                session.add(CaseEvent(case_id=case.id, at=at, kind=EVENT_STOP_LIMIT, actor=actor.username[:64],
-                                      detail={"account": acct.number, "bank": bank.code, "reason": reason}))
-                audit.record(session, actor, "order.refused", object_type="case", object_id=case.id,
-                             detail={"account": acct.number, "bank": bank.code, "reason": reason})
+        order = issue_order(session, case, actor, at, level=LEVEL1, bank=bank, account_number=acct.number,
+                            account_name=acct.name, amount_fen=acct.amount_fen, transfer_time=acct.first_time,
+                            source="report", audited=audited)
+        if order is None:
             continue
-        order = StopPaymentOrder(
-            order_no=f"TMP-{uuid.uuid4().hex[:24]}", dedup_key=key, case_id=case.id, level=LEVEL1, bank=bank.code,
-            account_number=acct.number, account_name=acct.name[:64], amount_fen=acct.amount_fen,
-            transfer_time=acct.first_time, state=None, source="report", created_at=at, created_by=actor.username[:64],
-        )
-        move(session, order, OrderState.DRAFTED, actor, at)
-        move(session, order, OrderState.SENT, actor, at, {"bank": bank.code})
-        order.sent_at = at
-        session.add(order)
-        session.flush()
-        order.order_no = f"ZF-{at.astimezone(clock.CENTER_TZ):%Y%m%d}-{order.id:06d}"
-        session.add(CaseEvent(case_id=case.id, at=at, kind=EVENT_ORDER_SENT, actor=actor.username[:64],
-                              detail={"order_no": order.order_no, "bank": bank.code, "account": acct.number,
-                                      "amount_fen": acct.amount_fen}))
-        if audited:
-            audit.record(session, actor, "order.raise", object_type="order", object_id=order.id, detail={
-                "order_no": order.order_no, "case_id": case.id, "level": LEVEL1, "bank": bank.code,
-                "account": acct.number, "amount_fen": acct.amount_fen, "state": order.state})
         raised.append(order)
     session.flush()
     return raised

@@ -10,7 +10,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Depends, File, Path, Query, UploadFile
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from fanzha.domain.actor import Actor
@@ -23,11 +24,14 @@ from fanzha.services.funds.bank_answers import (
     answer_order,
     get_order,
     list_bank_queue,
+    load_for_answer,
 )
+from fanzha.services.funds.follow_money import follow_money
 from fanzha.web.auth import requires
 from fanzha.web.deps import get_db
 from fanzha.web.errors import ApiError
-from fanzha.web.schemas import ErrorOut, api_responses
+from fanzha.web.routers.imports import run_upload_import
+from fanzha.web.schemas import ErrorOut, ImportResultOut, api_responses
 
 router = APIRouter(prefix="/api/orders", tags=["orders"])
 OrderId = Annotated[int, Path(ge=1, le=2_147_483_647)]
@@ -99,3 +103,58 @@ def answer(order_id: OrderId, body: AnswerIn, actor: Actor = Depends(requires(Pe
         status = 409 if any(p.place == "order" for p in exc.problems) else 422
         raise ApiError(status, "the answer was refused; " + "; ".join(p.reason for p in exc.problems),
                        exc.problems) from None
+
+
+class FollowOrderOut(BaseModel):
+    id: int
+    order_no: str
+    level: int
+    bank: str
+    account_number: str
+    amount_fen: int
+    parent_id: int | None
+
+
+class FollowRequestOut(BaseModel):
+    id: int
+    bank: str = Field(description="bank code; empty when the statements do not name the bank")
+    account_number: str
+    level: int
+
+
+class StatementAnswerOut(BaseModel):
+    imported: ImportResultOut
+    orders_raised: list[FollowOrderOut] = Field(description="next-level orders this statement led to (source trace)")
+    statement_requests: list[FollowRequestOut] = Field(description="statements now asked for (调证)")
+
+
+@router.post("/{order_id}/statement", response_model=StatementAnswerOut, responses=api_responses(more={
+    404: {"model": ErrorOut}, 422: {"description": "the file was refused: nothing imported, nothing followed"}}))
+def answer_statement(order_id: OrderId,
+                     file: Annotated[UploadFile, File(description="the account's statement: CSV or .xlsx (FORMATS.md)")],
+                     actor: Actor = Depends(requires(Permission.ORDERS_ANSWER)), db=Depends(get_db)):
+    """The bank's statement for an order's account (and any other it holds): imported, then the
+    case's money is followed — accounts still holding stolen money get the next level of orders,
+    accounts without a statement get a statement request."""
+    try:
+        with db.session() as session:
+            order = load_for_answer(session, actor, order_id)
+            case_id = order.case_id
+    except OrderNotFound as exc:
+        raise ApiError(404, f"no order #{order_id}; list your orders with GET /api/orders", exc.problems) from None
+    # A liaison may not import at large nor raise orders: the platform does both on the answer's behalf.
+    on_behalf = Actor.system(f"statement-upload:{actor.username}"[:64])
+    try:
+        result = run_upload_import(db, "statements", file, False, on_behalf)
+    except InputRejected as exc:
+        raise ApiError(422, "the file was refused; fix the problems and upload it again", exc.problems) from None
+    except (ValueError, UnicodeError) as exc:
+        raise ApiError(422, f"the file could not be read ({exc}); check its format against FORMATS.md") from None
+    imported = ImportResultOut(**result.as_dict())
+    if result.rejected:
+        return JSONResponse({"imported": imported.model_dump(mode="json"), "orders_raised": [],
+                             "statement_requests": []}, status_code=422)
+    with db.session() as session:
+        followed = follow_money(session, on_behalf, case_id).as_dict()
+    return StatementAnswerOut(imported=imported, orders_raised=followed["orders_raised"],
+                              statement_requests=followed["statement_requests"])

@@ -31,7 +31,7 @@ Kind = Literal["reports", "statements", "calls", "sms"]
 SUFFIXES = (".csv", ".xlsx", ".json", ".txt")
 
 
-def _run_import(db, kind: str, upload: UploadFile, skip_bad: bool, actor: Actor):
+def run_upload_import(db, kind: str, upload: UploadFile, skip_bad: bool, actor: Actor):
     """Keep the upload in a temporary file with its own suffix (the importer reads by type)."""
     name = Path(upload.filename or "upload").name
     suffix = Path(name).suffix.lower()
@@ -63,7 +63,7 @@ async def import_upload(
         context["outcome"] = _failure(kind, "", "imports.no_file")
         return render(request, "imports/index.html", context, status_code=422)
     try:
-        result = await run_in_threadpool(_run_import, db, kind, file, skip_bad, actor)
+        result = await run_in_threadpool(run_upload_import, db, kind, file, skip_bad, actor)
     except InputRejected as exc:
         context["outcome"] = _failure(kind, file.filename, "imports.failed", exc.problems)
         return render(request, "imports/index.html", context, status_code=422)
@@ -97,7 +97,7 @@ def import_api(
     """Import one file (FORMATS.md). Answers 200 with the counts and any skipped rows' problems,
     or 422 when the file was refused whole (nothing written) with every problem to fix."""
     try:
-        result = _run_import(db, kind, file, skip_bad, actor)
+        result = run_upload_import(db, kind, file, skip_bad, actor)
     except InputRejected as exc:
         raise ApiError(422, "the file was refused; fix the problems and upload it again", exc.problems) from None
     except (ValueError, UnicodeError) as exc:
