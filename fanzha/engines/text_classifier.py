@@ -41,6 +41,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
 
 from fanzha.engines.text_features import TextFeatures, describe
+from fanzha.engines.text_labelled import usable_rows
 from fanzha.engines.text_model_file import TextModelError, read_model_file, write_model_file
 
 __all__ = ["Suggestion", "TextClassifier", "TextModelError", "TrainingDataError"]
@@ -96,18 +97,7 @@ class TextClassifier:
         texts, labels = list(texts), list(labels)
         if len(texts) != len(labels):
             raise TrainingDataError(f"{len(texts)} texts but {len(labels)} labels")
-        keep_texts: list[str] = []
-        keep_labels: list[str] = []
-        empty_text = empty_label = 0
-        for text, label in zip(texts, labels, strict=True):
-            label_text = "" if label is None else str(label).strip()
-            if text is None or not str(text).strip():
-                empty_text += 1
-            elif not label_text:
-                empty_label += 1
-            else:
-                keep_texts.append(str(text))
-                keep_labels.append(label_text)
+        keep_texts, keep_labels, empty_text, empty_label = usable_rows(texts, labels)
         if not keep_texts:
             raise TrainingDataError(f"no texts to learn from ({empty_text} with empty text, "
                                     f"{empty_label} with empty label)")

@@ -12,6 +12,8 @@ from collections.abc import Sequence
 import numpy as np
 from sklearn.metrics import confusion_matrix, precision_recall_fscore_support
 
+from fanzha.engines.text_labelled import usable_rows
+
 
 def evaluate_predictions(true: Sequence[str], predicted: Sequence[str]) -> dict:
     """Figures for predicted against true labels (both lists of strings, the same length).
@@ -49,17 +51,7 @@ def evaluate(model, texts: Sequence[str], labels: Sequence[object]) -> dict:
     ``skipped_empty_label``). Labels in the data that the model does not know are listed under
     ``unknown_labels``; their texts count as errors.
     """
-    keep_texts, keep_labels = [], []
-    empty_text = empty_label = 0
-    for text, label in zip(texts, labels, strict=True):
-        label_text = "" if label is None else str(label).strip()
-        if text is None or not str(text).strip():
-            empty_text += 1
-        elif not label_text:
-            empty_label += 1
-        else:
-            keep_texts.append(str(text))
-            keep_labels.append(label_text)
+    keep_texts, keep_labels, empty_text, empty_label = usable_rows(texts, labels)
     if not keep_texts:
         raise ValueError(f"nothing to evaluate: no rows with both a text and a label ({empty_text} with empty "
                          f"text, {empty_label} with empty label)")
