@@ -22,7 +22,7 @@ from fanzha.domain.actor import Actor
 from fanzha.domain.errors import InputRejected, Problem
 from fanzha.domain.organisation import bank_by_name
 from fanzha.domain.permissions import Permission
-from fanzha.engines.fund_tracing import AttributionRule, LedgerIndex, Source, trace
+from fanzha.engines.fund_tracing import AttributionRule, LedgerIndex, Source, TraceResult, trace
 from fanzha.engines.fund_tracing.sources import epoch_us
 from fanzha.services import audit
 from fanzha.services.funds.orders import issue_order, note_bank_unknown, order_exists
@@ -88,34 +88,55 @@ def _frame(rows: list[StatementPosting]) -> pl.DataFrame:
     return pl.DataFrame(data, schema=schema)
 
 
-def follow_money(session: Session, actor: Actor, case_id: int, rule: str = "proportional",
-                 max_level: int = MAX_LEVEL) -> FollowResult:
-    """Trace the case's money through the statements in hand and raise the next level of orders
-    and the statement requests; returns the trace and what this run raised."""
-    if not actor.may(Permission.ORDERS_ISSUE):
-        raise AccessDenied(actor, Permission.ORDERS_ISSUE, "role", object_type="case", object_id=case_id)
+@dataclass
+class CaseTrace:
+    """A stored case traced through the statements in hand: the engine's result, the postings it
+    read, and the bank each account is known by (from its own rows or its counterparties')."""
+
+    case: Case
+    result: TraceResult | None
+    rows: list[StatementPosting]
+    banks_of: dict[str, str]
+
+
+def trace_case(session: Session, actor: Actor, case_id: int, rule: str = "proportional",
+               max_level: int = MAX_LEVEL, permission: Permission = Permission.ORDERS_READ) -> CaseTrace:
+    """Trace a stored case's money (read only): its transfers are the sources, the stored
+    statements of every account the money can have reached are the ledger."""
+    if not actor.may(permission):
+        raise AccessDenied(actor, permission, "role", object_type="case", object_id=case_id)
     case = session.get(Case, case_id)
     if case is None:
         raise InputRejected([Problem("case_id", f"no case #{case_id}")], "unknown case")
     if not case_in_scope(actor, case.region, case.station_id):
-        raise AccessDenied(actor, Permission.ORDERS_ISSUE, "scope", object_type="case", object_id=case_id)
-    victim = case.report_id
-    sources = [Source(victim=victim, account=t.to_account.strip(), amount_fen=t.amount_fen, time=t.time,
+        raise AccessDenied(actor, permission, "scope", object_type="case", object_id=case_id)
+    sources = [Source(victim=case.report_id, account=t.to_account.strip(), amount_fen=t.amount_fen, time=t.time,
                       from_account=t.from_account, bank=t.to_bank, holder=t.to_name,
                       place=f"case {case.report_id}, transfer #{t.id}")
                for t in case.transfers if t.to_account and t.to_account.strip()]
-    result = FollowResult(case_id=case.id, trace={})
     if not sources:
-        return result
+        return CaseTrace(case, None, [], {})
     rows = _postings(session, {s.account for s in sources}, max_level)
     traced = trace(LedgerIndex.from_postings(_frame(rows)), sources, AttributionRule(rule), max_level)
-    result.trace = traced.as_dict()
-    banks_of = {}
+    banks_of: dict[str, str] = {}
     for p in rows:
         if p.bank:
             banks_of.setdefault(p.account, p.bank)
         if p.counterparty_account and p.counterparty_bank:
             banks_of.setdefault(p.counterparty_account.strip(), p.counterparty_bank)
+    return CaseTrace(case, traced, rows, banks_of)
+
+
+def follow_money(session: Session, actor: Actor, case_id: int, rule: str = "proportional",
+                 max_level: int = MAX_LEVEL) -> FollowResult:
+    """Trace the case's money through the statements in hand and raise the next level of orders
+    and the statement requests; returns the trace and what this run raised."""
+    traced_case = trace_case(session, actor, case_id, rule, max_level, Permission.ORDERS_ISSUE)
+    case, traced, rows, banks_of = traced_case.case, traced_case.result, traced_case.rows, traced_case.banks_of
+    result = FollowResult(case_id=case.id, trace={})
+    if traced is None:
+        return result
+    result.trace = traced.as_dict()
     at = clock.now()
 
     # Orders: the accounts past level 1 still holding stolen money, shallowest first (parents exist).
