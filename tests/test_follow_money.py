@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import select
-from web_support import SYSTEM, add_user, api_client, make_app
+from web_support import SYSTEM, add_user, api_client, make_app, signed_in
 
 from fanzha.domain.access import AccessDenied
 from fanzha.domain.report import VictimReport
@@ -47,9 +47,9 @@ def _import(db: Database, tmp_path, name: str, text: str) -> None:
 
 
 def test_follow_money_raises_the_next_level_and_requests_statements(db: Database, tmp_path) -> None:
-    case_id = _case(db)
-    _import(db, tmp_path, "a.csv", STATEMENT_A)
+    _import(db, tmp_path, "a.csv", STATEMENT_A)  # in hand before the report: nothing to follow yet
     _import(db, tmp_path, "b.csv", STATEMENT_B)
+    case_id = _case(db)
     with db.session() as s:
         result = follow_money(s, SYSTEM, case_id)
         assert [(o.level, o.bank, o.account_number, o.account_name, o.amount_fen, o.source, o.state)
@@ -69,6 +69,40 @@ def test_follow_money_raises_the_next_level_and_requests_statements(db: Database
         assert again.orders == [] and again.requests == []
         assert len(s.scalars(select(StopPaymentOrder).where(StopPaymentOrder.case_id == case_id)).all()) == 2
         assert len(s.scalars(select(StatementRequest)).all()) == 1
+
+
+STATEMENT_C = HEADER + (
+    f"{C},赵某,农业银行,2024-05-30 15:50:00,进,5000.00,5000.00,{A},李某,工商银行,转账\n"
+    f"{C},赵某,农业银行,2024-05-30 16:10:00,出,5000.00,0.00,,,,ATM取现\n"
+)
+
+
+def test_statements_arriving_later_answer_requests_and_follow_on_their_own(db: Database, tmp_path) -> None:
+    case_id = _case(db)
+    path = tmp_path / "a.csv"
+    path.write_text(STATEMENT_A, encoding="utf-8")
+    first = import_file(db, "statements", path, actor=SYSTEM)
+    assert first.funds is not None and first.funds["cases_followed"] == [case_id]
+    assert first.funds["orders_raised"] == []  # B and C have no statements yet: both are asked for
+    assert sorted(r["account_number"] for r in first.funds["statement_requests"]) == [B, C]
+    second = import_file(db, "statements", _write(tmp_path, "b.csv", STATEMENT_B), actor=SYSTEM)
+    assert [(o["level"], o["account_number"], o["amount_fen"]) for o in second.funds["orders_raised"]] == [
+        (2, B, 3_000_000)]
+    third = import_file(db, "statements", _write(tmp_path, "c.csv", STATEMENT_C), actor=SYSTEM)
+    assert third.funds["orders_raised"] == []  # C cashed out: nothing to stop
+    with db.session() as s:
+        requests = {r.account_number: r for r in s.scalars(select(StatementRequest))}
+        assert {a: (r.state, r.import_batch_id is not None, r.answered_at is not None)
+                for a, r in requests.items()} == {B: ("answered", True, True), C: ("answered", True, True)}
+        assert requests[B].import_batch_id == second.batch_id and requests[C].import_batch_id == third.batch_id
+    again = import_file(db, "statements", _write(tmp_path, "c2.csv", STATEMENT_C), actor=SYSTEM)
+    assert again.rows_imported == 0 and again.funds is None  # nothing new, nothing followed
+
+
+def _write(folder, name: str, text: str):
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
 
 
 def test_follow_money_needs_orders_issue(db: Database) -> None:
@@ -98,4 +132,29 @@ def test_statement_upload_follows_the_money(tmp_path) -> None:
         (2, "CCB", B, 3_000_000)]
     assert [(r["account_number"], r["bank"]) for r in body["statement_requests"]] == [(C, "ABC")]
     assert icbc.post("/api/orders/999999/statement", files=files).status_code == 404
+    app.state.db.dispose()
+
+
+def test_liaison_uploads_the_statement_from_the_queue_page(tmp_path) -> None:
+    app = make_app(tmp_path, users=(("icbc", "bank_liaison", "bank-ICBC"), ("ccb", "bank_liaison", "bank-CCB")))
+    case_id = _case(app.state.db)
+    _import(app.state.db, tmp_path, "b.csv", STATEMENT_B)
+    with app.state.db.session() as session:
+        (order,) = session.scalars(select(StopPaymentOrder).where(StopPaymentOrder.case_id == case_id)).all()
+    page = signed_in(app, "icbc")
+    html = page.get("/funds/queue").text
+    assert f'action="/funds/queue/{order.id}/statement"' in html and 'enctype="multipart/form-data"' in html
+    bad = page.post(f"/funds/queue/{order.id}/statement",
+                    files={"file": ("a.csv", (HEADER + f"{A},李某,工商银行,not a time,进,1.00,1.00,,,,\n").encode(),
+                                    "text/csv")}, follow_redirects=True)
+    assert "流水未导入" in bad.text
+    with app.state.db.session() as session:
+        assert session.scalars(select(StopPaymentOrder).where(StopPaymentOrder.level == 2)).all() == []
+    done = page.post(f"/funds/queue/{order.id}/statement",
+                     files={"file": ("a.csv", STATEMENT_A.encode("utf-8"), "text/csv")}, follow_redirects=True)
+    assert "流水已导入 4 行；据此发起下一级止付 1 条、调证 1 条" in done.text
+    other = signed_in(app, "ccb").post(f"/funds/queue/{order.id}/statement",
+                                        files={"file": ("a.csv", STATEMENT_A.encode("utf-8"), "text/csv")},
+                                        follow_redirects=False)
+    assert other.status_code == 403
     app.state.db.dispose()

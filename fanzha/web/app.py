@@ -41,6 +41,7 @@ from fanzha.web.routers import (
     dashboard,
     desks,
     funds,
+    funds_statements,
     imports,
     intake,
 )
@@ -127,7 +128,7 @@ def create_app(database_url: str | None = None, secret_key: str | None = None, *
 
     app.add_middleware(SessionCookieMiddleware, secret_key=secret_key or settings.secret_key, secure=cookie_secure)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (auth, dashboard, intake, imports, desks, funds, admin, audit, api_cases, api_orders, api_me,
+    for module in (auth, dashboard, intake, imports, desks, funds, funds_statements, admin, audit, api_cases, api_orders, api_me,
                    public_api):
         app.include_router(module.router)
 

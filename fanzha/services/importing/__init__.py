@@ -19,6 +19,7 @@ from fanzha.domain.access import check
 from fanzha.domain.actor import Actor
 from fanzha.domain.errors import Problem
 from fanzha.domain.permissions import Permission
+from fanzha.services.funds.statements_arrived import statements_arrived
 from fanzha.services.importing.batch import audit_import
 from fanzha.services.importing.calls import import_calls
 from fanzha.services.importing.progress import steps
@@ -76,5 +77,9 @@ def import_bytes(db: Database, kind: str, data: bytes, name: str, *, skip_bad: b
     if not result.audited:  # refused, or nothing new: no batch was written, the attempt is audited
         with db.engine.begin() as conn:
             audit_import(conn, actor, result)
+    if kind == "statements" and result.batch_id is not None:
+        # New statements may answer the funds desk's requests and show where a case's money went.
+        arrival = statements_arrived(db, result.batch_id)
+        result.funds = arrival.as_dict() if arrival else None
     result.seconds = time.perf_counter() - started
     return result

@@ -31,6 +31,8 @@ class ImportResult:
     encoding: str | None = None  # UTF-8, UTF-8 (BOM), GB18030, UTF-16, or xlsx
     transfers_matched: int = 0  # statements: transfers whose 出 and 进 postings this import paired
     seconds: float = 0.0
+    batch_id: int | None = None  # the import batch written, when the file added rows
+    funds: dict | None = None  # statements: requests answered, cases followed, orders raised
     audited: bool = False  # the import's audit entry is written (with the batch, when it added rows)
 
     def refuse(self, problems: list[Problem]) -> ImportResult:

@@ -192,6 +192,7 @@ def store(db: Database, table: Table, key_column: str, rows: pl.DataFrame, data:
         if rows.height == 0:
             return
         batch_id = open_batch(conn, result, file_digest(data), actor)
+        result.batch_id = batch_id
         rows = rows.with_columns(pl.lit(batch_id, dtype=pl.Int64).alias("import_batch_id"))
         steps.step("writing", rows.height)
         inserted = insert_ignoring_duplicates(conn, table, rows, key_column, steps.advance)

@@ -8,6 +8,7 @@ Funds officers and duty officers see the orders of the cases in their area. Ever
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import PurePath
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, File, Path, Query, UploadFile
@@ -24,13 +25,11 @@ from fanzha.services.funds.bank_answers import (
     answer_order,
     get_order,
     list_bank_queue,
-    load_for_answer,
 )
-from fanzha.services.funds.follow_money import follow_money
+from fanzha.services.funds.statement_answer import answer_with_statement
 from fanzha.web.auth import requires
 from fanzha.web.deps import get_db
 from fanzha.web.errors import ApiError
-from fanzha.web.routers.imports import run_upload_import
 from fanzha.web.schemas import ErrorOut, ImportResultOut, api_responses
 
 router = APIRouter(prefix="/api/orders", tags=["orders"])
@@ -137,24 +136,16 @@ def answer_statement(order_id: OrderId,
     case's money is followed — accounts still holding stolen money get the next level of orders,
     accounts without a statement get a statement request."""
     try:
-        with db.session() as session:
-            order = load_for_answer(session, actor, order_id)
-            case_id = order.case_id
+        answer = answer_with_statement(db, actor, order_id, file.file.read(), PurePath(file.filename or "upload").name)
     except OrderNotFound as exc:
         raise ApiError(404, f"no order #{order_id}; list your orders with GET /api/orders", exc.problems) from None
-    # A liaison may not import at large nor raise orders: the platform does both on the answer's behalf.
-    on_behalf = Actor.system(f"statement-upload:{actor.username}"[:64])
-    try:
-        result = run_upload_import(db, "statements", file, False, on_behalf)
     except InputRejected as exc:
         raise ApiError(422, "the file was refused; fix the problems and upload it again", exc.problems) from None
     except (ValueError, UnicodeError) as exc:
         raise ApiError(422, f"the file could not be read ({exc}); check its format against FORMATS.md") from None
-    imported = ImportResultOut(**result.as_dict())
-    if result.rejected:
+    imported = ImportResultOut(**answer.imported.as_dict())
+    if answer.imported.rejected:
         return JSONResponse({"imported": imported.model_dump(mode="json"), "orders_raised": [],
                              "statement_requests": []}, status_code=422)
-    with db.session() as session:
-        followed = follow_money(session, on_behalf, case_id).as_dict()
-    return StatementAnswerOut(imported=imported, orders_raised=followed["orders_raised"],
-                              statement_requests=followed["statement_requests"])
+    return StatementAnswerOut(imported=imported, orders_raised=answer.orders_raised,
+                              statement_requests=answer.statement_requests)
