@@ -14,6 +14,7 @@ BENCHES = [
     ("import", ["bench_import.py"]),
     ("case search", ["bench_case_search.py", "--size", "1000000", "--backend", "both"]),
     ("trace", ["bench_trace.py", "--transfers", "10000000", "--traces", "1000"]),
+    ("report orders", ["bench_report_orders.py", "--size", "1000000", "--backend", "both"]),
     ("numbers", ["bench_numbers.py"]),
     ("text", ["bench_text.py"]),
 ]

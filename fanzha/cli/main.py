@@ -86,6 +86,10 @@ def demo(
         table.add_row(login["username"], f"{login['role_zh']} {login['role']}", login["organisation"], login["password"])
     console.print(table, soft_wrap=True)
     if not no_serve:
+        from fanzha.sim.bank_desks import SimulatedBanks
+
+        SimulatedBanks(database(), seed=seed).start()  # the six banks' liaisons answer their queues
+        console.print("The simulated banks answer stop-payment orders within minutes and send statements back.")
         serve(host=host, port=port)
 
 

@@ -62,8 +62,10 @@ def load_registry(db: Database, world: Path) -> dict[str, int]:
 def load_world(db: Database, world: Path, progress: bool = True) -> dict[str, int]:
     """Load everything of a world directory; safe to run again (every import is idempotent)."""
     counts = load_registry(db, world)
-    files = [("reports", world / "reports" / "reports.json")]
-    files += [("statements", p) for p in sorted((world / "banks").glob("*/statements.csv"))]
+    # The banks' ledgers first, then the reports: filing a report raises its level-1 orders, and the
+    # simulated banks' answers (fanzha.sim.bank_desks) then lead the platform on, level by level.
+    files = [("statements", p) for p in sorted((world / "banks").glob("*/statements.csv"))]
+    files += [("reports", world / "reports" / "reports.json")]
     files += [("calls", p) for p in sorted((world / "operators").glob("*/calls.csv"))]
     files += [("sms", p) for p in sorted((world / "operators").glob("*/sms.csv"))]
     with Progress(disable=not progress, transient=True) as bar:

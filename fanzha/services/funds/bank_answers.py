@@ -120,8 +120,9 @@ def answer_order(session: Session, actor: Actor, order_id: int, outcome: Literal
     reason = (reason or "").strip() or None
     at = clock.now()
     if outcome == "stopped":
-        if stopped_fen is None or not 0 < stopped_fen <= order.amount_fen:
-            raise InputRejected([Problem("stopped_fen", f"the sum stopped must be more than 0 and at most the order's "
+        # An account with nothing left is still stopped (0): what arrives later cannot move on.
+        if stopped_fen is None or not 0 <= stopped_fen <= order.amount_fen:
+            raise InputRejected([Problem("stopped_fen", f"the sum stopped must be 0 or more and at most the order's "
                                                         f"{order.amount_fen} fen")], "stopped sum out of range")
         stops = previous_stops(session, order.account_number)
         if not may_stop_again(stops):

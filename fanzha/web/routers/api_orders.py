@@ -64,7 +64,8 @@ class OrderListOut(BaseModel):
 
 class AnswerIn(BaseModel):
     outcome: Literal["stopped", "rejected"]
-    stopped_fen: int | None = Field(None, ge=1, le=10**15, description="needed for stopped: the sum stopped, fen")
+    stopped_fen: int | None = Field(None, ge=0, le=10**15, description="needed for stopped: the sum stopped, fen "
+                                     "(0 when the account holds nothing: it is stopped all the same)")
     reason: str | None = Field(None, max_length=256, description="needed for rejected: which field did not match")
 
 
