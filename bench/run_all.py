@@ -17,6 +17,7 @@ BENCHES = [
     ("report orders", ["bench_report_orders.py", "--size", "1000000", "--backend", "both"]),
     ("numbers", ["bench_numbers.py"]),
     ("text", ["bench_text.py"]),
+    ("drill", ["bench_drill_funds.py", "--residents", "100000", "--seed", "7", "--report-within", "60"]),
 ]
 
 

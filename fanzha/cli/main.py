@@ -9,6 +9,7 @@ import typer
 
 from fanzha.cli.audit import audit_app
 from fanzha.cli.common import console, database
+from fanzha.cli.drill import drill_app
 from fanzha.cli.funds import funds_app
 from fanzha.cli.importing import import_app
 from fanzha.cli.numbers import numbers_app
@@ -25,6 +26,7 @@ app.add_typer(users_app, name="users")
 app.add_typer(audit_app, name="audit")
 app.add_typer(funds_app, name="funds")
 app.add_typer(text_app, name="text")
+app.add_typer(drill_app, name="drill")
 
 
 @db_app.command("upgrade")
