@@ -18,6 +18,7 @@ BENCHES = [
     ("numbers", ["bench_numbers.py"]),
     ("text", ["bench_text.py"]),
     ("drill", ["bench_drill_funds.py", "--residents", "100000", "--seed", "7", "--report-within", "60"]),
+    ("drill warning", ["bench_drill_warning.py", "--residents", "100000", "--seed", "7"]),
 ]
 
 

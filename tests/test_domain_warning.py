@@ -25,7 +25,8 @@ def test_grades_with_their_reasons() -> None:
     paying = grade(Signals(frozenset({LeadSource.RISKY_TRANSFER}), amount_at_stake_fen=2_000_000,
                            fraud_type=FraudType.FAKE_INVESTMENT, stage=Stage.PAYING, age=67))
     assert paying.grade is Grade.HIGH and paying.points == 2 + 3 + 1 + 1
-    assert sum(p for p, _ in paying.reasons) == paying.points
+    assert sum(r[0] for r in paying.reasons) == paying.points
+    assert all(len(r) == 3 and r[1] and r[2] for r in paying.reasons)
     engaged = grade(Signals(CONTACT, stage=Stage.ENGAGED, contacts_24h=2, age=40))
     assert engaged.grade is Grade.MEDIUM and engaged.points == 3
 

@@ -83,38 +83,39 @@ class Signals:
 class Grading:
     grade: Grade
     points: int
-    reasons: tuple[tuple[int, str], ...]  # (points, why) — shown to the officer
+    reasons: tuple[tuple[int, str, str], ...]  # (points, why in Chinese, why in English) — shown to the officer
 
 
 def grade(signals: Signals) -> Grading:
     """The grade and the reasons for it (points are summed; a call in progress is always 高)."""
-    reasons: list[tuple[int, str]] = []
+    reasons: list[tuple[int, str, str]] = []
     if LeadSource.CALL_IN_PROGRESS in signals.sources:
-        return Grading(Grade.HIGH, 99, ((99, "涉诈电话正在通话 a flagged number is talking to the person now"),))
+        return Grading(Grade.HIGH, 99, ((99, "涉诈电话正在通话", "a flagged number is talking to the person now"),))
     amount = signals.amount_at_stake_fen
     if amount >= 5_000_000:
-        reasons.append((3, "涉及金额 5 万元以上 amount at stake 50,000 yuan or more"))
+        reasons.append((3, "涉及金额 5 万元以上", "amount at stake 50,000 yuan or more"))
     elif amount >= 1_000_000:
-        reasons.append((2, "涉及金额 1 万元以上 amount at stake 10,000 yuan or more"))
+        reasons.append((2, "涉及金额 1 万元以上", "amount at stake 10,000 yuan or more"))
     elif amount > 0:
-        reasons.append((1, "已涉及资金 money involved"))
+        reasons.append((1, "已涉及资金", "money involved"))
     if signals.stage is Stage.PAYING:
-        reasons.append((3, "资金已开始转出 money has started to leave"))
+        reasons.append((3, "资金已开始转出", "money has started to leave"))
     elif signals.stage is Stage.ENGAGED:
-        reasons.append((2, "已深度接触（反复联系、下载应用或访问网址） deep in the script"))
+        reasons.append((2, "已深度接触（反复联系、下载应用或访问网址）", "deep in the script"))
     else:
-        reasons.append((1, "已被涉诈号码或账户接触 contacted"))
+        reasons.append((1, "已被涉诈号码或账户接触", "contacted"))
     if signals.fraud_type in HEAVY_TYPES:
-        reasons.append((1, f"高损失诈骗类型 {signals.fraud_type.label_zh} a high-loss fraud type"))
+        reasons.append((1, f"高损失诈骗类型：{signals.fraud_type.label_zh}",
+                        f"a high-loss fraud type: {signals.fraud_type.label_en}"))
     if signals.age is not None and (signals.age >= 60 or signals.age <= 22):
-        reasons.append((1, "老年人或学生 elderly person or student"))
+        reasons.append((1, "老年人或学生", "elderly person or student"))
     if signals.contacts_24h >= 3:
-        reasons.append((2, "24 小时内被联系 3 次以上 contacted 3+ times in 24 hours"))
+        reasons.append((2, "24 小时内被联系 3 次以上", "contacted 3+ times in 24 hours"))
     elif signals.contacts_24h == 2:
-        reasons.append((1, "24 小时内被联系 2 次 contacted twice in 24 hours"))
+        reasons.append((1, "24 小时内被联系 2 次", "contacted twice in 24 hours"))
     if len(signals.sources) >= 2:
-        reasons.append((1, "多个来源的预警 signals from several sources"))
-    points = sum(p for p, _ in reasons)
+        reasons.append((1, "多个来源的预警", "signals from several sources"))
+    points = sum(r[0] for r in reasons)
     level = Grade.HIGH if points >= HIGH_FROM else Grade.MEDIUM if points >= MEDIUM_FROM else Grade.LOW
     return Grading(level, points, tuple(reasons))
 

@@ -1,0 +1,116 @@
+"""The warning drill's figures (劝阻演练结果): who was reached in time, who was dissuaded, the loss avoided.
+
+Money is summed in integer fen from the truth's payments. "Would have paid" counts the truth's
+victims (each paid at least once). "Reached before the first payment" counts victims an officer
+reached (by phone or visit) strictly before their first payment; its share is over the victims who
+would have paid. Times run from a victim's first signal once their script began (or the opening of
+the lead that reached them, if earlier) to the officer's first contact after it began, over the
+victims reached; the median and the 90th percentile are whole seconds. "With a signal before
+paying" counts the victims the desk had any signal on before their first payment: the most it
+could reach in time, whatever the officers do. Leads are counted by the
+grade they were worked at, for everyone (victims and the many people a flagged number reached who
+did not fall for it).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from fanzha.domain.dissuasion import Result
+from fanzha.domain.warning_lead import Grade
+from fanzha.sim.drill.warning_replay import WarningOutcome
+
+
+def _spread(values: list[int]) -> dict:
+    if not values:
+        return {"victims": 0, "median_s": None, "p90_s": None}
+    return {"victims": len(values), "median_s": int(np.median(values)), "p90_s": int(np.percentile(values, 90))}
+
+
+@dataclass
+class WarningFigures:
+    desk: bool
+    victims: int  # in the truth
+    would_pay: int  # of them, those who paid in the truth (all of them)
+    truth_loss_fen: int
+    with_signal: int  # victims the desk had any signal on
+    signal_before_payment: int  # victims with a signal before their first payment: the most that can be reached in time
+    reached: int  # victims reached at any time
+    reached_before_payment: int
+    dissuaded: int
+    dissuaded_before_payment: int
+    loss_fen: int  # what the victims paid in the drill
+    loss_avoided_fen: int
+    signal_to_contact: dict
+    leads: int = 0
+    leads_by_grade: dict = field(default_factory=dict)
+    leads_by_result: dict = field(default_factory=dict)
+    people_with_leads: int = 0
+    people_not_victims: int = 0  # warned or sought, not victims in the truth
+    numbers_flagged: int = 0
+    gang_numbers_flagged: int = 0
+    false_flags: int = 0
+
+    @property
+    def share_reached_before_payment(self) -> float:
+        return self.reached_before_payment / self.would_pay if self.would_pay else 0.0
+
+    @property
+    def share_avoided(self) -> float:
+        return self.loss_avoided_fen / self.truth_loss_fen if self.truth_loss_fen else 0.0
+
+    @classmethod
+    def of(cls, outcome: WarningOutcome) -> WarningFigures:
+        vs = outcome.victims
+        would = [o for o in vs if o.victim is not None and o.victim.payments]
+        everyone = vs + outcome.others
+        leads = [lead for o in everyone for lead in o.leads]
+        by_grade = {g.value: sum(1 for lead in leads if lead.grade is g) for g in Grade}
+        by_result = {r.value: sum(1 for lead in leads if lead.result is r) for r in Result}
+        flags = outcome.flags
+        return cls(
+            desk=outcome.desk, victims=len(vs), would_pay=len(would),
+            truth_loss_fen=sum(o.loss_fen for o in vs),
+            with_signal=sum(o.first_signal is not None for o in vs),
+            signal_before_payment=sum(o.first_signal is not None and o.first_signal < o.victim.first_payment
+                                      for o in would),
+            reached=sum(o.reached_at is not None for o in vs),
+            reached_before_payment=sum(o.reached_at is not None and o.reached_at < o.victim.first_payment
+                                       for o in would),
+            dissuaded=sum(o.dissuaded_at is not None for o in vs),
+            dissuaded_before_payment=sum(o.dissuaded_at is not None and o.dissuaded_at < o.victim.first_payment
+                                         for o in would),
+            loss_fen=sum(o.paid_fen for o in vs), loss_avoided_fen=sum(o.avoided_fen for o in vs),
+            signal_to_contact=_spread([o.reached_at - o.first_signal for o in vs
+                                       if o.reached_at is not None and o.first_signal is not None]),
+            leads=len(leads), leads_by_grade=by_grade, leads_by_result=by_result,
+            people_with_leads=sum(1 for o in everyone if o.leads), people_not_victims=len(outcome.others),
+            numbers_flagged=len(flags.numbers) if flags else 0,
+            gang_numbers_flagged=flags.gang_numbers_flagged if flags else 0,
+            false_flags=flags.false_flags if flags else 0)
+
+    def as_dict(self) -> dict:
+        return {
+            "desk": self.desk, "victims": self.victims, "victims_would_pay": self.would_pay,
+            "truth_loss_fen": self.truth_loss_fen, "victims_with_signal": self.with_signal,
+            "victims_with_signal_before_first_payment": self.signal_before_payment,
+            "victims_reached": self.reached, "reached_before_first_payment": self.reached_before_payment,
+            "share_reached_before_first_payment": round(self.share_reached_before_payment, 4),
+            "dissuaded": self.dissuaded, "dissuaded_before_first_payment": self.dissuaded_before_payment,
+            "loss_fen": self.loss_fen, "loss_avoided_fen": self.loss_avoided_fen,
+            "share_loss_avoided": round(self.share_avoided, 4),
+            "first_signal_to_contact": self.signal_to_contact, "leads": self.leads,
+            "leads_by_grade": self.leads_by_grade, "leads_by_result": self.leads_by_result,
+            "people_with_leads": self.people_with_leads, "people_not_victims": self.people_not_victims,
+            "numbers_flagged": self.numbers_flagged, "gang_numbers_flagged": self.gang_numbers_flagged,
+            "false_flags": self.false_flags,
+        }
+
+
+def compare(desk: WarningFigures, none: WarningFigures) -> dict:
+    """The desk against no desk on the same city: the loss avoided is the difference in loss."""
+    return {"loss_avoided_fen": none.loss_fen - desk.loss_fen,
+            "loss_with_desk_fen": desk.loss_fen, "loss_without_desk_fen": none.loss_fen,
+            "share_loss_avoided": round((none.loss_fen - desk.loss_fen) / none.loss_fen, 4) if none.loss_fen else 0.0,
+            "target_half_reached_before_first_payment": desk.share_reached_before_payment >= 0.5}

@@ -1,0 +1,189 @@
+"""What the warning drill (劝阻演练) reads from a simulated world's files (never the database).
+
+What the center could know, in time:
+
+- ``registry/residents.csv`` and ``registry/phones.csv``: each resident's age, district, station,
+  and the phones registered to them (``kind`` ``resident``; the other kinds are never used, since
+  a center does not know which numbers are the gangs').
+- ``operators/*/calls.csv`` and ``sms.csv``: every call a resident's phone received (the callee's
+  ``被叫`` row) and every SMS it received (``收``), with the calling number. The drill flags numbers
+  from these records by a stated rule and turns contacts from flagged numbers into signals.
+- ``reports/reports.json``: the victims' reports, with when they were made, the numbers that
+  contacted them and the cards they paid (the center flags both at the report's time).
+
+The truth it is checked against (never shown to the simulated desk):
+
+- ``truth/victims.csv``: who was defrauded, by which gang and fraud type, and the loss.
+- ``truth/stolen_transfers.csv``: each victim's payments (the rows out of an account that is not a
+  gang's card, as the funds drill reads them), to the second and the fen.
+- ``truth/fraud_numbers.csv``: the gangs' numbers, only to count the flagged numbers that were not.
+
+Times are whole seconds since the epoch (UTC); the files' times without a zone are the center's
+local time (Asia/Shanghai).
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import polars as pl
+
+from fanzha.domain.clock import CENTER_TZ
+from fanzha.domain.fraud_type import FraudType
+from fanzha.sim.drill.world import NotAWorld
+
+REQUIRED_FILES = ("world.json", "truth/victims.csv", "truth/stolen_transfers.csv", "truth/fraud_numbers.csv",
+                  "registry/residents.csv", "registry/phones.csv", "registry/accounts.csv", "reports/reports.json")
+_LOCAL = "%Y-%m-%d %H:%M:%S"
+
+
+@dataclass(frozen=True)
+class Payment:
+    time: int  # s since the epoch: when the victim's bank posted it
+    fen: int
+    to_account: str
+
+
+@dataclass
+class Victim:
+    person: int  # index into ``WarningWorld.person_ids``
+    gang_id: str
+    fraud_type: FraudType | None
+    first_contact: int
+    loss_fen: int
+    payments: list[Payment]  # in time order; their fen sum is the loss
+
+    @property
+    def first_payment(self) -> int:
+        return self.payments[0].time
+
+
+@dataclass(frozen=True)
+class Report:
+    time: int
+    fraud_type: FraudType | None
+    numbers: tuple[str, ...]  # the phones that contacted the victim
+    cards: tuple[str, ...]  # the accounts the victim paid
+
+
+@dataclass
+class WarningWorld:
+    path: Path
+    seed: int
+    residents: int
+    start: int
+    end: int
+    person_ids: list[str]
+    ages: list[int | None]
+    stations: list[str | None]
+    victims: list[Victim]
+    reports: list[Report]
+    contacts: pl.DataFrame  # person (int), src (str), t (s), duration_s (calls; null for an SMS), kind ("call"/"sms")
+    gang_numbers: frozenset[str]  # the truth, for counting false flags only
+
+    @classmethod
+    def load(cls, path: Path) -> WarningWorld:
+        path = Path(path)
+        if not path.is_dir():
+            raise NotAWorld(f"{path}: no such folder; make a world with "
+                            f"`fanzha simulate --residents 20000 --days 30 --seed 7 --out {path}`")
+        missing = [f for f in REQUIRED_FILES if not (path / f).is_file()]
+        if missing:
+            raise NotAWorld(f"{path} is not a simulated world (missing {', '.join(missing)}); make one with "
+                            f"`fanzha simulate --residents 20000 --days 30 --seed 7 --out {path}` and point --world at it")
+        try:
+            meta = json.loads((path / "world.json").read_text(encoding="utf-8"))
+            first_day = date.fromisoformat(meta["start"])
+            days, seed, residents = int(meta["days"]), int(meta["seed"]), int(meta["residents"])
+        except (ValueError, KeyError, TypeError) as exc:
+            raise NotAWorld(f"{path / 'world.json'}: not a world description ({exc}); simulate the world again") from None
+        start = int(datetime.combine(first_day, datetime.min.time(), CENTER_TZ).timestamp())
+        end = start + int(timedelta(days=days).total_seconds())
+        try:
+            people = pl.read_csv(path / "registry" / "residents.csv", infer_schema=False,
+                                 columns=["person_id", "age", "station"])
+            person_ids = people["person_id"].to_list()
+            index = {p: i for i, p in enumerate(person_ids)}
+            ages = [int(a) if a else None for a in people["age"].to_list()]
+            stations = people["station"].to_list()
+            victims = _victims(path, index)
+            reports = _reports(path / "reports" / "reports.json")
+            contacts = _contacts(path, index)
+            gang = frozenset(pl.read_csv(path / "truth" / "fraud_numbers.csv", infer_schema=False)["number"].to_list())
+        except (pl.exceptions.PolarsError, KeyError, ValueError, TypeError) as exc:
+            raise NotAWorld(f"{path}: the world's files cannot be read ({exc}); simulate the world again") from None
+        return cls(path=path, seed=seed, residents=residents, start=start, end=end, person_ids=person_ids, ages=ages,
+                   stations=stations, victims=victims, reports=reports, contacts=contacts, gang_numbers=gang)
+
+
+def _epoch(column: str) -> pl.Expr:
+    return pl.col(column).str.to_datetime(_LOCAL).dt.replace_time_zone(str(CENTER_TZ)).dt.epoch("s")
+
+
+def _fraud_type(value: str | None) -> FraudType | None:
+    if not value:
+        return None
+    for kind in FraudType:
+        if value in (kind.value, kind.label_zh, kind.name):
+            return kind
+    return None
+
+
+def _victims(path: Path, index: dict[str, int]) -> list[Victim]:
+    mules = pl.read_csv(path / "registry" / "accounts.csv", infer_schema=False, columns=["number", "kind"]).filter(
+        pl.col("kind") == "mule")["number"].implode()
+    paid = (pl.read_csv(path / "truth" / "stolen_transfers.csv", infer_schema=False)
+            .filter(~pl.col("from_account").is_in(mules))  # a victim's payment: out of an account not a gang's card
+            .select("victim_person_id", _epoch("time").alias("t"), pl.col("stolen_fen").cast(pl.Int64), "to_account",
+                    "txn_id")
+            .sort(["victim_person_id", "t", "txn_id"]))
+    payments: dict[str, list[Payment]] = {}
+    for pid, t, fen, to, _ in paid.iter_rows():
+        payments.setdefault(pid, []).append(Payment(int(t), int(fen), to))
+    frame = pl.read_csv(path / "truth" / "victims.csv", infer_schema=False).select(
+        "person_id", "gang_id", "fraud_type", _epoch("first_contact_at").alias("contact"),
+        pl.col("loss_fen").cast(pl.Int64))
+    victims = []
+    for pid, gang, kind, contact, loss in frame.iter_rows():
+        mine = payments.get(pid, [])
+        if sum(p.fen for p in mine) != loss:
+            raise ValueError(f"victim {pid}: payments {sum(p.fen for p in mine)} fen differ from the loss {loss} fen")
+        if mine:
+            victims.append(Victim(index[pid], gang, _fraud_type(kind), int(contact), int(loss), mine))
+    return victims
+
+
+def _reports(file: Path) -> list[Report]:
+    reports = []
+    for r in json.loads(file.read_text(encoding="utf-8")):
+        at = datetime.fromisoformat(r["reported_at"])
+        if at.tzinfo is None:
+            raise ValueError(f"report {r.get('report_id')}: reported_at has no zone")
+        numbers = tuple(c["value"] for c in r.get("contacts", []) if c.get("kind") == "phone")
+        cards = tuple(t["to_account"] for t in r.get("transfers", []) if t.get("to_account"))
+        reports.append(Report(int(at.timestamp()), _fraud_type(r.get("fraud_type")), numbers, cards))
+    return sorted(reports, key=lambda r: r.time)
+
+
+def _contacts(path: Path, index: dict[str, int]) -> pl.DataFrame:
+    """Every call and SMS a resident's registered phone received, with the number it came from."""
+    phones = pl.read_csv(path / "registry" / "phones.csv", infer_schema=False,
+                         columns=["number", "person_id", "kind"]).filter(pl.col("kind") == "resident")
+    owner = pl.DataFrame({"dst": phones["number"],
+                          "person": [index[p] for p in phones["person_id"].to_list()]},
+                         schema={"dst": pl.String, "person": pl.Int64})
+    frames = []
+    for file in sorted((path / "operators").glob("*/calls.csv")):
+        frames.append(pl.scan_csv(file, infer_schema=False).filter(pl.col("呼叫类型") == "被叫").select(
+            dst=pl.col("本机号码"), src=pl.col("对方号码"), t=_epoch("开始时间"),
+            duration_s=pl.col("通话时长").cast(pl.Int64), kind=pl.lit("call")))
+    for file in sorted((path / "operators").glob("*/sms.csv")):
+        frames.append(pl.scan_csv(file, infer_schema=False).filter(pl.col("收发标志") == "收").select(
+            dst=pl.col("本机号码"), src=pl.col("对方号码"), t=_epoch("时间"),
+            duration_s=pl.lit(None, dtype=pl.Int64), kind=pl.lit("sms")))
+    if not frames:
+        raise ValueError("no operators/*/calls.csv or sms.csv")
+    return (pl.concat(frames).collect().join(owner, on="dst", how="inner")
+            .select("person", "src", "t", "duration_s", "kind").sort(["t", "person", "src"]))
