@@ -19,6 +19,8 @@ BENCHES = [
     ("text", ["bench_text.py"]),
     ("drill", ["bench_drill_funds.py", "--residents", "100000", "--seed", "7", "--report-within", "60"]),
     ("drill warning", ["bench_drill_warning.py", "--residents", "100000", "--seed", "7"]),
+    ("screening", ["bench_screening.py", "--events", "1000000", "--pipeline-events", "1000000"]),
+    ("stream nats", ["bench_stream_nats.py", "--rate", "5000", "--seconds", "60"]),
 ]
 
 

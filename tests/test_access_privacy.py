@@ -45,7 +45,7 @@ def test_leadership_sees_figures_and_never_a_person(world) -> None:
             if "GET" not in r.methods:
                 continue
             path = fill(r.path, {"case_id": ids["longqiao"], "username": "duty", "token_id": 1, "kind": "reports",
-                                  "order_id": 1})
+                                  "order_id": 1, "lead_id": 1, "appeal_id": 1, "candidate_id": 1})
             response = client.get(path, follow_redirects=True)
             _no_person(response.text, (who, path))
         figures = client.get("/api/dashboard/intake", params={"start": "2024-05-01", "end": "2024-05-31"}).json()
@@ -141,7 +141,7 @@ def test_the_page_list_and_export_link_follow_the_role(world) -> None:
     station = signed_in(app, "longqiao").get("/intake/cases").text
     assert "/api/cases/export" not in station
     nav = re.findall(r'<nav class="nav".*?</nav>', signed_in(app, "icbc").get("/desks/funds").text, re.S)[0]
-    assert "/desks/funds" in nav and "/intake/cases" not in nav and "/desks/analysis" not in nav
+    assert 'href="/funds"' in nav and "/intake/cases" not in nav and "/desks/analysis" not in nav
 
 
 def test_refusals_answer_in_english_too(world) -> None:

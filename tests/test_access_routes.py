@@ -49,7 +49,8 @@ def world(tmp_path_factory):
              "to_name": "王某", "to_bank": "工商银行"}])
         order_id = raise_orders(session, SYSTEM, VictimReport.model_validate(icbc))
     params = {"case_id": case_id, "username": "target", "token_id": token_id, "kind": "reports",
-              "order_id": order_id}
+              "order_id": order_id, "appeal_id": 1, "lead_id": 1,
+              "candidate_id": 1}
     yield app, params
     app.state.db.dispose()
 

@@ -62,3 +62,19 @@ def test_banks_reject_what_their_ledger_does_not_hold(db: Database, tmp_path) ->
     assert [outcome for _, outcome in answered] == ["rejected"]
     order = _orders(db)[(A, 1)]
     assert order.state == "rejected" and order.reject_reason.startswith("account_name")
+
+
+def test_a_third_order_on_an_account_is_rejected_with_the_reason(db: Database, tmp_path) -> None:
+    import copy
+
+    _import(db, tmp_path, "a.csv", STATEMENT_A)
+    with db.session() as s:
+        for n in range(3):  # three victims paid the same card; all three orders are sent before any answer
+            data = copy.deepcopy(REPORT)
+            data["report_id"] = f"JQ-SAME-{n}"
+            file_report(s, SYSTEM, VictimReport.model_validate(data))
+    answered = SimulatedBanks(db).work(clock.now() + MAX_DELAY + timedelta(seconds=1))
+    assert sorted(outcome for _, outcome in answered) == ["rejected", "stopped", "stopped"]
+    with db.session() as s:
+        (rejected,) = s.scalars(select(StopPaymentOrder).where(StopPaymentOrder.state == "rejected")).all()
+        assert "freeze" in rejected.reject_reason

@@ -203,11 +203,15 @@ def _print(result, files: int, postings: int) -> None:
 
 @funds_app.command("expire")
 def expire() -> None:
-    """Move stopped orders whose 48 hours have run out to expired (run it from a timer, e.g. every minute)."""
+    """Expire stops past their 48 hours and freezes past their six months not renewed (run it from a
+    timer, e.g. every minute)."""
     from fanzha.cli.common import database
     from fanzha.services.funds.bank_answers import expire_orders
+    from fanzha.services.funds.freezes import expire_freezes
 
     db = database()
     with db.session() as session:
         expired = expire_orders(session)
+        freezes = expire_freezes(session)
     console.print(f"{len(expired)} order(s) expired" + (f": {', '.join(map(str, expired))}" if expired else ""))
+    console.print(f"{len(freezes)} freeze(s) expired" + (f": {', '.join(map(str, freezes))}" if freezes else ""))

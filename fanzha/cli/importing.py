@@ -61,3 +61,9 @@ def import_sms(paths: Paths, skip_bad: SkipBad = False) -> None:
     _import("sms", paths, skip_bad)
 
 
+
+
+@import_app.command("leads")
+def import_leads(paths: Paths, skip_bad: SkipBad = False) -> None:
+    """Warning leads pushed down from a higher level (上级下发预警线索): CSV or Excel, one lead per row."""
+    _import("leads", paths, skip_bad)

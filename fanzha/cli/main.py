@@ -13,6 +13,7 @@ from fanzha.cli.drill import drill_app
 from fanzha.cli.funds import funds_app
 from fanzha.cli.importing import import_app
 from fanzha.cli.numbers import numbers_app
+from fanzha.cli.stream import stream_app
 from fanzha.cli.text import text_app
 from fanzha.cli.users import users_app
 from fanzha.config import data_dir
@@ -26,6 +27,7 @@ app.add_typer(users_app, name="users")
 app.add_typer(audit_app, name="audit")
 app.add_typer(funds_app, name="funds")
 app.add_typer(text_app, name="text")
+app.add_typer(stream_app, name="stream")
 app.add_typer(drill_app, name="drill")
 
 
@@ -88,10 +90,11 @@ def demo(
         table.add_row(login["username"], f"{login['role_zh']} {login['role']}", login["organisation"], login["password"])
     console.print(table, soft_wrap=True)
     if not no_serve:
-        from fanzha.sim.bank_desks import SimulatedBanks
+        from fanzha.sim.demo import start_demo_work
 
-        SimulatedBanks(database(), seed=seed).start()  # the six banks' liaisons answer their queues
-        console.print("The simulated banks answer stop-payment orders within minutes and send statements back.")
+        start_demo_work(database(), seed)
+        console.print("The simulated banks answer stop-payment orders within minutes and send statements back; "
+                      "the city's numbers are being scored for the telecom desk.")
         serve(host=host, port=port)
 
 

@@ -183,3 +183,31 @@ def _reported(path: Path) -> tuple[list[str], list[str]]:
     victims = [str(r.get("victim", {}).get("phone") or "") for r in reports]
     numbers = [str(c.get("value")) for r in reports for c in r.get("contacts", []) if c.get("kind") == "phone"]
     return [v for v in victims if v], [n for n in numbers if n]
+
+
+@numbers_app.command("score")
+def score(
+    days: Annotated[int, typer.Option(min=1, max=366, help="window: the last DAYS days of records in the store")] = 30,
+    threshold: Annotated[float | None, typer.Option(min=0.0, max=1.0, help="flag at or above this score "
+                                                    "(default: the model's own F1-best threshold)")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print the run as JSON")] = False,
+) -> None:
+    """Score every number in the store's call and SMS records; the high ones wait for an officer's
+    review on the telecom desk (模型研判). Learns from the numbers victims reported (fraud) and the
+    residents' registered phones (clean)."""
+    from fanzha.cli.common import database
+    from fanzha.domain.actor import Actor
+    from fanzha.services.telecom.number_scoring import score_numbers
+
+    with console.status("scoring numbers ..."):
+        run = score_numbers(database(), Actor.system("cli:numbers-score"), days=days, threshold=threshold)
+    if as_json:
+        print(json.dumps(run.as_dict(), ensure_ascii=False))
+    elif run.skipped_reason:
+        err.print(f"Nothing scored: {run.skipped_reason}", style="red", markup=False)
+    else:
+        console.print(f"{run.numbers:,} numbers; learnt from {run.fraud_known} known fraud and {run.clean_known:,} "
+                      f"clean; scored {run.scored:,} unknown; {run.candidates} at or above {run.threshold:.3f} "
+                      f"({run.new_candidates} new) in {run.seconds:.1f} s. Review them at /telecom/candidates.")
+    if run.skipped_reason:
+        raise typer.Exit(1)

@@ -17,6 +17,7 @@ from fanzha.domain import clock
 from fanzha.domain.access import AccessDenied, case_in_scope, check, check_case
 from fanzha.domain.actor import Actor
 from fanzha.domain.case_status import CaseStatus
+from fanzha.domain.contact import ContactKind
 from fanzha.domain.errors import InputRejected, Problem
 from fanzha.domain.identity import id_check_ok
 from fanzha.domain.permissions import Permission, Scope
@@ -24,6 +25,7 @@ from fanzha.domain.report import VictimReport
 from fanzha.services import audit
 from fanzha.services.funds.orders import raise_level1_orders
 from fanzha.services.organisations import county_center_for, known_regions, station_org_id
+from fanzha.services.telecom.number_orders import raise_from_case
 from fanzha.store.models import Case, CaseContact, CaseEvent, CaseTransfer, Person
 
 
@@ -122,6 +124,11 @@ def file_report(session: Session, actor: Actor, report: VictimReport, *, audited
     if case.transfers:
         # The stop-payment starts with the report, in the same transaction (form, API and import alike).
         raise_level1_orders(session, case, actor)
+    if any(c.kind == ContactKind.PHONE.value for c in case.contacts):
+        # The numbers that reached the victim go to their operators at once (1 hour for reported numbers);
+        # whoever files the report starts it, as with the stop-payment.
+        raise_from_case(session, actor if actor.may(Permission.NUMBERS_ORDER) else
+                        Actor.system(f"intake:{actor.username}"[:64]), case)
     return FiledCase(case, created=True)
 
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import hashlib
 import math
-import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -28,9 +27,12 @@ from sqlalchemy.orm import Session
 from fanzha.domain import clock
 from fanzha.domain.actor import Actor
 from fanzha.domain.organisation import bank_by_name
-from fanzha.domain.stop_payment import TIME_TOLERANCE, OrderState
+from fanzha.domain.stop_payment import TIME_TOLERANCE, OrderState, may_stop_again
 from fanzha.services.funds.bank_answers import answer_order, expire_orders
 from fanzha.services.funds.follow_money import follow_money
+from fanzha.services.funds.freezes import expire_freezes
+from fanzha.services.funds.orders import previous_stops
+from fanzha.sim.background import BackgroundParty
 from fanzha.store.db import Database
 from fanzha.store.models import StatementPosting, StopPaymentOrder
 
@@ -73,12 +75,14 @@ def check_in_ledger(session: Session, order: StopPaymentOrder) -> BankAnswer:
     return BankAnswer("stopped", stopped_fen=max(0, min(order.amount_fen, balance)))
 
 
-class SimulatedBanks:
+class SimulatedBanks(BackgroundParty):
     """All six banks' liaisons; ``work(now)`` answers what is due, ``run`` does so every few seconds."""
+
+    name = "simulated banks"
 
     def __init__(self, db: Database, seed: int = 7) -> None:
         self.db, self.seed = db, seed
-        self._stop = threading.Event()
+        super().__init__()
 
     def due(self, now: datetime) -> list[int]:
         with self.db.session() as session:
@@ -101,6 +105,10 @@ class SimulatedBanks:
                     continue
                 liaison = Actor.system(f"sim-bank:{order.bank}")
                 answer = check_in_ledger(session, order)
+                stops = previous_stops(session, order.account_number)
+                if answer.outcome == "stopped" and not may_stop_again(stops):
+                    answer = BankAnswer("rejected", reason=f"account already stopped {stops} times (the limit); "
+                                                           "ask for a freeze (冻结) instead")
                 answer_order(session, liaison, order.id, answer.outcome, answer.stopped_fen, answer.reason)
                 answered.append((order.order_no, answer.outcome))
                 case_id, answer_bank = order.case_id, order.bank
@@ -109,16 +117,5 @@ class SimulatedBanks:
                     follow_money(session, Actor.system(f"statement-upload:sim-bank-{answer_bank}"), case_id)
         with self.db.session() as session:
             expire_orders(session, now)
+            expire_freezes(session, now)
         return answered
-
-    def run(self, interval: float = 5.0) -> None:
-        while not self._stop.wait(interval):
-            self.work()
-
-    def start(self, interval: float = 5.0) -> threading.Thread:
-        thread = threading.Thread(target=self.run, args=(interval,), name="simulated-banks", daemon=True)
-        thread.start()
-        return thread
-
-    def stop(self) -> None:
-        self._stop.set()

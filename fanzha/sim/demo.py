@@ -47,3 +47,27 @@ def _has_cases(db: Database) -> bool:
 def _params(stamp: Path) -> dict:
     data = json.loads(stamp.read_text())
     return {"residents": data.get("residents"), "days": data.get("days"), "seed": data.get("seed")}
+
+
+def start_demo_work(db: Database, seed: int) -> None:
+    """What keeps the demo alive while it is served: the simulated banks and operators work their
+    queues (and deliver warning SMS), and the numbers in the city's records are scored once (in the
+    background, for the telecom desk)."""
+    import threading
+
+    from fanzha.domain.actor import Actor
+    from fanzha.services.telecom.number_scoring import score_numbers
+    from fanzha.sim.bank_desks import SimulatedBanks
+    from fanzha.sim.operator_desks import SimulatedOperators
+    from fanzha.store.models import NumberScore
+
+    SimulatedBanks(db, seed=seed).start()
+    SimulatedOperators(db, seed=seed).start()
+    with db.session() as session:
+        scored = session.scalar(select(func.count()).select_from(NumberScore)) > 0
+    if not scored:
+        def score() -> None:
+            run = score_numbers(db, Actor.system("demo:numbers-score"))
+            console.print(f"Numbers scored: {run.candidates} flagged for review on the telecom desk.")
+
+        threading.Thread(target=score, name="demo-number-scoring", daemon=True).start()

@@ -34,7 +34,9 @@ from fanzha.web.rate_limit import RateLimited, RateLimits
 from fanzha.web.routers import (
     admin,
     api_cases,
+    api_freezes,
     api_me,
+    api_number_orders,
     api_orders,
     audit,
     auth,
@@ -44,6 +46,8 @@ from fanzha.web.routers import (
     funds_statements,
     imports,
     intake,
+    telecom,
+    warning,
 )
 from fanzha.web.routers import public as public_api
 from fanzha.web.session import SessionCookieMiddleware, cookie_secure_setting
@@ -128,8 +132,8 @@ def create_app(database_url: str | None = None, secret_key: str | None = None, *
 
     app.add_middleware(SessionCookieMiddleware, secret_key=secret_key or settings.secret_key, secure=cookie_secure)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (auth, dashboard, intake, imports, desks, funds, funds_statements, admin, audit, api_cases, api_orders, api_me,
-                   public_api):
+    for module in (auth, dashboard, intake, imports, desks, funds, funds_statements, telecom, warning, admin, audit,
+                   api_cases, api_orders, api_freezes, api_number_orders, api_me, public_api):
         app.include_router(module.router)
 
     @app.get("/docs", include_in_schema=False)

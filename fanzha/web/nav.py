@@ -30,11 +30,14 @@ DESK_PERMISSIONS: dict[str, Permission | None] = {
     "public": None,
 }
 COMING_DESKS: tuple[str, ...] = tuple(DESK_PERMISSIONS)
+# Desks whose pages exist open there rather than on their placeholder.
+DESK_HOMES: dict[str, str] = {"funds": "/funds", "telecom": "/telecom/orders", "warning": "/warning/leads"}
 
 NAV: tuple[NavItem, ...] = (
     NavItem("home", "/", "nav.home", Permission.DASHBOARD_READ),
     NavItem("intake", "/intake/cases", "nav.intake", Permission.CASE_READ),
-    *(NavItem(code, f"/desks/{code}", f"desk.{code}.name", perm) for code, perm in DESK_PERMISSIONS.items()),
+    *(NavItem(code, DESK_HOMES.get(code, f"/desks/{code}"), f"desk.{code}.name", perm)
+      for code, perm in DESK_PERMISSIONS.items()),
     NavItem("audit", "/audit", "nav.audit", Permission.AUDIT_READ),
     NavItem("admin", "/admin/users", "nav.admin", Permission.USERS_MANAGE),
 )

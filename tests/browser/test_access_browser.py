@@ -63,7 +63,7 @@ def test_the_new_users_story(browser, story, shots) -> None:
 
     # A bank's liaison lands on their own desk, then tries a case page by its URL.
     context, page = _sign_in(browser, url, "bank_icbc")
-    assert page.url.endswith("/desks/funds")
+    assert page.url.endswith("/funds")
     assert page.locator("nav.nav a[href='/intake/cases']").count() == 0
     response = page.goto(f"/intake/cases/{longqiao}")
     assert response.status == 403

@@ -172,15 +172,21 @@ def orders_of_case(session: Session, case_id: int) -> list[StopPaymentOrder]:
                                 .order_by(StopPaymentOrder.level, StopPaymentOrder.id)))
 
 
-def scope_filter(actor: Actor):
-    """Extra WHERE terms for the orders an actor sees; None means none at all."""
+def bank_scope_filter(actor: Actor, model):
+    """Extra WHERE terms for the rows of ``model`` (an order or a freeze: ``bank`` and ``case_id``
+    columns) an actor sees; None means none at all."""
     scope = actor.scope
     if scope is Scope.ALL:
         return []
     if scope is Scope.OWN_BANK:
-        return [StopPaymentOrder.bank == actor.bank_code] if actor.bank_code else None
+        return [model.bank == actor.bank_code] if actor.bank_code else None
     if scope is Scope.COUNTY:
-        return [StopPaymentOrder.case_id.in_(select(Case.id).where(Case.region == actor.region))]
+        return [model.case_id.in_(select(Case.id).where(Case.region == actor.region))]
     if scope is Scope.STATION:
-        return [StopPaymentOrder.case_id.in_(select(Case.id).where(Case.station_id == actor.org_id))]
+        return [model.case_id.in_(select(Case.id).where(Case.station_id == actor.org_id))]
     return None
+
+
+def scope_filter(actor: Actor):
+    """Extra WHERE terms for the orders an actor sees; None means none at all."""
+    return bank_scope_filter(actor, StopPaymentOrder)

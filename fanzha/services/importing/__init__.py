@@ -29,11 +29,20 @@ from fanzha.services.importing.sms import import_sms
 from fanzha.services.importing.statements import count_distinct_transfers, import_statements
 from fanzha.store.db import Database
 
+
+def import_leads(*args, **kwargs):
+    """Leads pushed down from a higher level, to the warning desk (imported late: it builds on this package)."""
+    from fanzha.services.warning.push_import import import_leads as run
+
+    return run(*args, **kwargs)
+
+
 IMPORTERS = {
     "statements": import_statements,
     "reports": import_reports,
     "calls": import_calls,
     "sms": import_sms,
+    "leads": import_leads,
 }
 KINDS = tuple(IMPORTERS)
 

@@ -3,22 +3,32 @@ from fanzha.store.models.account import Account
 from fanzha.store.models.api_token import ApiToken
 from fanzha.store.models.audit_entry import AuditChainHead, AuditEntry
 from fanzha.store.models.base import Base
+from fanzha.store.models.block_list_entry import BlockListEntry
 from fanzha.store.models.case import Case, CaseContact, CaseEvent, CaseTransfer
 from fanzha.store.models.freeze import Freeze, Restitution
 from fanzha.store.models.import_batch import ImportBatch
+from fanzha.store.models.number_order import NumberAppeal, NumberOrder, NumberOrderEvent
+from fanzha.store.models.number_score import NumberScore
 from fanzha.store.models.organisation import Organisation
 from fanzha.store.models.person import Person
 from fanzha.store.models.phone import Phone
 from fanzha.store.models.statement import StatementPosting
 from fanzha.store.models.statement_request import StatementRequest
 from fanzha.store.models.stop_payment_order import OrderEvent, StopPaymentOrder
+from fanzha.store.models.stream_dead_letter import StreamDeadLetter
+from fanzha.store.models.telecom_alert import TelecomAlert
 from fanzha.store.models.telecom_record import CallRecord, SmsRecord
 from fanzha.store.models.user import User
 from fanzha.store.models.user_session import UserSession
+from fanzha.store.models.warning_broadcast import WarningBroadcast, WarningMessage
+from fanzha.store.models.warning_lead import LeadSignal, LeadStep, WarningLead
 
 __all__ = [
     "Base", "Organisation", "User", "Person", "Phone", "Account", "Case", "CaseContact",
     "CaseEvent", "CaseTransfer", "StatementPosting", "CallRecord", "SmsRecord", "ImportBatch",
     "AuditEntry", "AuditChainHead", "ApiToken", "UserSession", "StopPaymentOrder", "OrderEvent", "Freeze",
-    "Restitution", "StatementRequest",
+    "Restitution", "StatementRequest", "BlockListEntry", "TelecomAlert", "StreamDeadLetter",
+    "NumberOrder", "NumberOrderEvent", "NumberAppeal", "NumberScore",
+    "WarningLead", "LeadSignal", "LeadStep",
+    "WarningBroadcast", "WarningMessage",
 ]

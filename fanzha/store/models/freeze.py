@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, ForeignKey, String
+from sqlalchemy import BigInteger, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from fanzha.store.models.base import Base
@@ -25,6 +25,12 @@ class Freeze(Base):
     renewals: Mapped[int] = mapped_column(default=0)
     state: Mapped[str] = mapped_column(String(16), index=True)  # active / released / returned / expired
     created_by: Mapped[str] = mapped_column(String(64))
+    renewed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())  # the last renewal (续冻)
+    renewal_document_no: Mapped[str | None] = mapped_column(String(64))  # its legal document
+    released_at: Mapped[datetime | None] = mapped_column(UtcDateTime())  # 解冻
+    release_reason: Mapped[str | None] = mapped_column(String(256))
+    # The 30-day public notice (公告) that proportional returns wait for; None until published.
+    notice_published_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 class Restitution(Base):
@@ -40,3 +46,6 @@ class Restitution(Base):
     notice_published_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     returned_at: Mapped[datetime] = mapped_column(UtcDateTime())
     created_by: Mapped[str] = mapped_column(String(64))
+
+    # A victim's money is returned from a freeze once.
+    __table_args__ = (UniqueConstraint("freeze_id", "case_id"),)

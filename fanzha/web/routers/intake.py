@@ -21,6 +21,7 @@ from fanzha.domain.privacy import PrivacyView
 from fanzha.domain.report import VictimReport
 from fanzha.services.case_edit import classify_case
 from fanzha.services.case_search import case_detail, search_cases
+from fanzha.services.funds.orders import orders_of_case
 from fanzha.services.intake import DuplicateReport, change_status, file_report
 from fanzha.services.organisations import regions_for, stations
 from fanzha.services.report_ids import new_report_id
@@ -146,8 +147,10 @@ def _case_page(request: Request, db, actor: Actor, case_id: int, revealed: dict 
         case = _load(session, actor, case_id)
         current = CaseStatus(case.status)
         next_statuses = [s for s in CaseStatus if current.can_move_to(s)]
+        # The case's stop-payment orders, for those who read orders (the funds desk, duty officers).
+        orders = orders_of_case(session, case.id) if actor.may(Permission.ORDERS_READ) else []
         return render(request, "intake/case.html", {
-            "area": "intake", "case": case, "next_statuses": next_statuses,
+            "area": "intake", "case": case, "next_statuses": next_statuses, "orders": orders,
             "pv": PrivacyView(revealed or {}), "revealed": revealed or {}, "reveal_error": reveal_error,
         }, status_code=status_code)
 

@@ -1,0 +1,47 @@
+"""The event bus (事件总线): publish and subscribe, the same on NATS and in process.
+
+``make_bus`` picks the broker from ``FANZHA_BROKER_URL``: ``nats://host:port`` gives FastStream's
+NatsBroker on JetStream; unset (or ``memory://``) gives the in-process broker. Handlers receive
+batches of deliveries and acknowledge each once its batch is committed.
+"""
+from __future__ import annotations
+
+import os
+from typing import Protocol
+
+from fanzha.events.delivery import BatchHandler
+
+DEFAULT_BATCH = 500
+DEFAULT_MAX_WAIT = 0.002  # seconds a consumer waits to fill a batch: bounds the added latency
+
+
+class EventBus(Protocol):
+    kind: str  # "nats" or "memory"
+
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+    async def publish(self, subject: str, data: bytes, event_id: str | None = None) -> None: ...
+
+    def subscribe(self, subject: str, handler: BatchHandler, *, batch_size: int = DEFAULT_BATCH,
+                  max_wait: float = DEFAULT_MAX_WAIT) -> None: ...
+
+
+def broker_url() -> str | None:
+    return os.environ.get("FANZHA_BROKER_URL") or None
+
+
+def make_bus(url: str | None = None, **options) -> EventBus:
+    """The bus for ``url`` (default: FANZHA_BROKER_URL)."""
+    url = url if url is not None else broker_url()
+    if not url or url.startswith("memory:"):
+        from fanzha.events.in_process_bus import InProcessBus
+
+        return InProcessBus()
+    if url.startswith(("nats://", "tls://")):
+        from fanzha.events.nats_bus import NatsBus
+
+        return NatsBus(url, **options)
+    raise ValueError(f"FANZHA_BROKER_URL {url!r} is not understood; use nats://host:4222, or leave it unset "
+                     "for the in-process broker")

@@ -1,0 +1,40 @@
+"""The call in progress becomes a lead (涉诈来电预警 → 预警线索), in the same transaction as the alert.
+
+Every new telecom alert (a flagged number talking to a resident) is handed to the warning desk as
+a ``call_in_progress`` signal — always 高 — on the resident's open lead, routed to their station;
+the alert is marked handed over. An alert is taken once (its id is the signal's reference), so a
+redelivered call changes nothing.
+"""
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from fanzha.domain.actor import Actor
+from fanzha.domain.errors import InputRejected
+from fanzha.domain.warning_lead import LeadSource, Stage
+from fanzha.services.warning.signals import SignalIn, take_signal
+from fanzha.store.models import TelecomAlert
+
+SCREEN = Actor.system("call-screen")
+HANDED_OVER = "handed_over"
+
+
+def leads_from_alerts(session: Session, alert_ids: list[int]) -> list[int]:
+    """Take each alert as a signal; returns the ids of the leads touched."""
+    if not alert_ids:
+        return []
+    leads = []
+    for alert in session.scalars(select(TelecomAlert).where(TelecomAlert.id.in_(alert_ids)).order_by(TelecomAlert.id)):
+        try:
+            taken = take_signal(session, SCREEN, SignalIn(
+                source=LeadSource.CALL_IN_PROGRESS, ref=f"alert:{alert.id}", at=alert.call_start,
+                phone=alert.resident_number, stage=Stage.CONTACTED,
+                evidence={"number": alert.flagged_number, "alert_id": alert.id, "action": alert.action,
+                          "reason": alert.reason}))
+        except InputRejected:  # a resident the city cannot place: the alert stays open on the telecom desk
+            continue
+        alert.state = HANDED_OVER
+        leads.append(taken.lead.id)
+    session.flush()
+    return leads
