@@ -92,7 +92,7 @@ def demo(
     if not no_serve:
         from fanzha.sim.demo import start_demo_work
 
-        start_demo_work(database(), seed)
+        start_demo_work(database(), seed, data_dir() / "demo-world")
         console.print("The simulated banks answer stop-payment orders within minutes and send statements back; "
                       "the city's numbers are being scored for the telecom desk.")
         serve(host=host, port=port)

@@ -49,25 +49,31 @@ def _params(stamp: Path) -> dict:
     return {"residents": data.get("residents"), "days": data.get("days"), "seed": data.get("seed")}
 
 
-def start_demo_work(db: Database, seed: int) -> None:
+def start_demo_work(db: Database, seed: int, world: Path) -> None:
     """What keeps the demo alive while it is served: the simulated banks and operators work their
-    queues (and deliver warning SMS), and the numbers in the city's records are scored once (in the
-    background, for the telecom desk)."""
+    queues (and deliver warning SMS); the numbers in the city's records are scored once, then the
+    operators stream the city's calls live through the call screen (all in the background)."""
     import threading
 
     from fanzha.domain.actor import Actor
     from fanzha.services.telecom.number_scoring import score_numbers
     from fanzha.sim.bank_desks import SimulatedBanks
+    from fanzha.sim.live_stream import stream_city
     from fanzha.sim.operator_desks import SimulatedOperators
-    from fanzha.store.models import NumberScore
+    from fanzha.store.models import BlockListEntry, NumberScore
 
     SimulatedBanks(db, seed=seed).start()
     SimulatedOperators(db, seed=seed).start()
-    with db.session() as session:
-        scored = session.scalar(select(func.count()).select_from(NumberScore)) > 0
-    if not scored:
-        def score() -> None:
+
+    def score_then_stream() -> None:
+        with db.session() as session:
+            scored = session.scalar(select(func.count()).select_from(NumberScore)) > 0
+        if not scored:
             run = score_numbers(db, Actor.system("demo:numbers-score"))
             console.print(f"Numbers scored: {run.candidates} flagged for review on the telecom desk.")
+        with db.session() as session:
+            busy = set(session.scalars(select(BlockListEntry.number))) | set(session.scalars(select(NumberScore.number)))
+        console.print("The operators now stream the city's calls live through the call screen.")
+        stream_city(db, world, busy)
 
-        threading.Thread(target=score, name="demo-number-scoring", daemon=True).start()
+    threading.Thread(target=score_then_stream, name="demo-telecom", daemon=True).start()
