@@ -18,6 +18,7 @@ BENCHES = [
     ("numbers", ["bench_numbers.py"]),
     ("text", ["bench_text.py"]),
     ("drill", ["bench_drill_funds.py", "--residents", "100000", "--seed", "7", "--report-within", "60"]),
+    ("lead board", ["bench_lead_board.py", "--leads", "1000000"]),
     ("call to lead", ["bench_call_to_lead.py", "--residents", "100000", "--calls", "300"]),
     ("drill warning", ["bench_drill_warning.py", "--residents", "100000", "--seed", "7"]),
     ("screening", ["bench_screening.py", "--events", "1000000", "--pipeline-events", "1000000"]),

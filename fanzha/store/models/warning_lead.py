@@ -3,11 +3,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fanzha.store.models.base import Base
 from fanzha.store.types import UtcDateTime
+
+_OPEN = text("state <> 'closed'")
 
 
 class WarningLead(Base):
@@ -45,8 +47,16 @@ class WarningLead(Base):
     signals: Mapped[list[LeadSignal]] = relationship(back_populates="lead", order_by="LeadSignal.id")
     steps: Mapped[list[LeadStep]] = relationship(back_populates="lead", order_by="LeadStep.id")
 
+    # The boards read open leads grade by grade, oldest first: partial indexes over the open ones
+    # keep that a short index walk however many closed leads the years pile up.
     __table_args__ = (Index("ix_warning_leads_station_state", "station_id", "state"),
-                      Index("ix_warning_leads_region_state", "region", "state"))
+                      Index("ix_warning_leads_region_state", "region", "state"),
+                      Index("ix_warning_leads_open_station", "station_id", "grade", "raised_at",
+                            sqlite_where=_OPEN, postgresql_where=_OPEN),
+                      Index("ix_warning_leads_open_region", "region", "grade", "raised_at",
+                            sqlite_where=_OPEN, postgresql_where=_OPEN),
+                      Index("ix_warning_leads_open_city", "grade", "raised_at",
+                            sqlite_where=_OPEN, postgresql_where=_OPEN))
 
 
 class LeadSignal(Base):
