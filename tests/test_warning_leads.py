@@ -224,3 +224,31 @@ def test_warning_pages_board_lead_and_push(tmp_path) -> None:
     english = station_page.get(f"/warning/leads/{lead_id}?lang=en").text
     assert "Why this grade" in english
     app.state.db.dispose()
+
+
+def test_leads_api_push_all_or_nothing_and_board(tmp_path) -> None:
+    from web_support import api_client, make_app
+
+    app = make_app(tmp_path, users=())
+    with app.state.db.session() as s:
+        s.add(Person(name="林某", id_number="350302195501011234", phone="13800000001", age=69,
+                     district="城厢区", station="龙桥派出所"))
+    desk = api_client(app, "city", "warning_officer")
+    good = {"ref": "SJ-1", "time": "2024-05-30T10:00:00+08:00", "phone": "13800000001", "fraud_type": "fake_police",
+            "amount_fen": 2_000_000}
+    refused = desk.post("/api/leads/push", json={"leads": [good, {"ref": "SJ-2", "time": "2024-05-30T10:00:00+08:00",
+                                                                  "phone": "13900000009", "district": "火星区"}]})
+    assert refused.status_code == 422
+    assert [p["place"] for p in refused.json()["problems"]] == ["leads.1.district"]
+    assert desk.get("/api/leads").json()["rows"] == []  # nothing taken
+    pushed = desk.post("/api/leads/push", json={"leads": [good]})
+    assert pushed.status_code == 200 and pushed.json()["taken"] == 1
+    again = desk.post("/api/leads/push", json={"leads": [good]}).json()
+    assert (again["taken"], again["repeated"]) == (0, 1)
+    (row,) = desk.get("/api/leads").json()["rows"]
+    assert row["grade"] == "medium" and row["points"] == 5 and row["level"] == "station"
+    assert desk.get(f"/api/leads/{row['id']}").json()["lead_no"] == row["lead_no"]
+    assert desk.get("/api/leads/999999").status_code == 404
+    station = api_client(app, "station-chengxiang-2", "station_officer")
+    assert station.get("/api/leads").json()["rows"] == []  # another station's resident
+    app.state.db.dispose()

@@ -35,6 +35,7 @@ from fanzha.web.routers import (
     admin,
     api_cases,
     api_freezes,
+    api_leads,
     api_me,
     api_number_orders,
     api_orders,
@@ -133,7 +134,7 @@ def create_app(database_url: str | None = None, secret_key: str | None = None, *
     app.add_middleware(SessionCookieMiddleware, secret_key=secret_key or settings.secret_key, secure=cookie_secure)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for module in (auth, dashboard, intake, imports, desks, funds, funds_statements, telecom, warning, admin, audit,
-                   api_cases, api_orders, api_freezes, api_number_orders, api_me, public_api):
+                   api_cases, api_orders, api_freezes, api_leads, api_number_orders, api_me, public_api):
         app.include_router(module.router)
 
     @app.get("/docs", include_in_schema=False)
