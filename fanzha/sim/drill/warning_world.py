@@ -25,14 +25,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
 import polars as pl
 
 from fanzha.domain.clock import CENTER_TZ
 from fanzha.domain.fraud_type import FraudType
-from fanzha.sim.drill.world import NotAWorld
+from fanzha.sim.drill.world import NotAWorld, world_header
 
 REQUIRED_FILES = ("world.json", "truth/victims.csv", "truth/stolen_transfers.csv", "truth/fraud_numbers.csv",
                   "registry/residents.csv", "registry/phones.csv", "registry/accounts.csv", "reports/reports.json")
@@ -86,21 +86,7 @@ class WarningWorld:
     @classmethod
     def load(cls, path: Path) -> WarningWorld:
         path = Path(path)
-        if not path.is_dir():
-            raise NotAWorld(f"{path}: no such folder; make a world with "
-                            f"`fanzha simulate --residents 20000 --days 30 --seed 7 --out {path}`")
-        missing = [f for f in REQUIRED_FILES if not (path / f).is_file()]
-        if missing:
-            raise NotAWorld(f"{path} is not a simulated world (missing {', '.join(missing)}); make one with "
-                            f"`fanzha simulate --residents 20000 --days 30 --seed 7 --out {path}` and point --world at it")
-        try:
-            meta = json.loads((path / "world.json").read_text(encoding="utf-8"))
-            first_day = date.fromisoformat(meta["start"])
-            days, seed, residents = int(meta["days"]), int(meta["seed"]), int(meta["residents"])
-        except (ValueError, KeyError, TypeError) as exc:
-            raise NotAWorld(f"{path / 'world.json'}: not a world description ({exc}); simulate the world again") from None
-        start = int(datetime.combine(first_day, datetime.min.time(), CENTER_TZ).timestamp())
-        end = start + int(timedelta(days=days).total_seconds())
+        seed, residents, start, end = world_header(path, REQUIRED_FILES)
         try:
             people = pl.read_csv(path / "registry" / "residents.csv", infer_schema=False,
                                  columns=["person_id", "age", "station"])

@@ -34,6 +34,26 @@ class NotAWorld(ValueError):
     """The folder is not a simulated world the drill can read; the message says what to do."""
 
 
+def world_header(path: Path, required: tuple[str, ...]) -> tuple[int, int, int, int]:
+    """(seed, residents, start, end) of the world at ``path``, the period in s since the epoch;
+    refuses a folder that lacks any of ``required`` or whose world.json cannot be read."""
+    if not path.is_dir():
+        raise NotAWorld(f"{path}: no such folder; make a world with "
+                        f"`fanzha simulate --residents 20000 --days 30 --seed 7 --out {path}`")
+    missing = [f for f in required if not (path / f).is_file()]
+    if missing:
+        raise NotAWorld(f"{path} is not a simulated world (missing {', '.join(missing)}); make one with "
+                        f"`fanzha simulate --residents 20000 --days 30 --seed 7 --out {path}` and point --world at it")
+    try:
+        meta = json.loads((path / "world.json").read_text(encoding="utf-8"))
+        first_day = date.fromisoformat(meta["start"])
+        days, seed, residents = int(meta["days"]), int(meta["seed"]), int(meta["residents"])
+    except (ValueError, KeyError, TypeError) as exc:
+        raise NotAWorld(f"{path / 'world.json'}: not a world description ({exc}); simulate the world again") from None
+    start = int(datetime.combine(first_day, datetime.min.time(), CENTER_TZ).timestamp())
+    return seed, residents, start, start + int(timedelta(days=days).total_seconds())
+
+
 @dataclass
 class Movement:
     """One movement of stolen money (the gang's, or a victim's payment), with each victim's share."""
@@ -69,21 +89,7 @@ class DrillWorld:
     @classmethod
     def load(cls, path: Path) -> DrillWorld:
         path = Path(path)
-        if not path.is_dir():
-            raise NotAWorld(f"{path}: no such folder; make a world with "
-                            f"`fanzha simulate --residents 20000 --days 30 --seed 7 --out {path}`")
-        missing = [f for f in REQUIRED_FILES if not (path / f).is_file()]
-        if missing:
-            raise NotAWorld(f"{path} is not a simulated world (missing {', '.join(missing)}); make one with "
-                            f"`fanzha simulate --residents 20000 --days 30 --seed 7 --out {path}` and point --world at it")
-        try:
-            meta = json.loads((path / "world.json").read_text(encoding="utf-8"))
-            first_day = date.fromisoformat(meta["start"])
-            days, seed, residents = int(meta["days"]), int(meta["seed"]), int(meta["residents"])
-        except (ValueError, KeyError, TypeError) as exc:
-            raise NotAWorld(f"{path / 'world.json'}: not a world description ({exc}); simulate the world again") from None
-        start = int(datetime.combine(first_day, datetime.min.time(), CENTER_TZ).timestamp())
-        end = start + int(timedelta(days=days).total_seconds())
+        seed, residents, start, end = world_header(path, REQUIRED_FILES)
         try:
             victims, index = _victims(path / "truth" / "victims.csv")
             kinds = _account_kinds(path / "registry" / "accounts.csv")
