@@ -24,6 +24,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from fanzha.sim.drill import MANUAL, PLATFORM, DrillFigures, DrillWorld, compare, replay  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_world import add_world_arguments, bench_world  # noqa: E402
+
 
 def _yuan(fen: int) -> str:
     return f"{fen // 100:,}.{fen % 100:02d}"
@@ -31,22 +34,11 @@ def _yuan(fen: int) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--residents", type=int, default=100_000)
-    parser.add_argument("--days", type=int, default=30)
-    parser.add_argument("--seed", type=int, default=7)
+    add_world_arguments(parser)
     parser.add_argument("--report-within", type=int, default=60, help="minutes after the first payment")
-    parser.add_argument("--world", type=Path, help="use this world instead of simulating one")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="fanzha-drill-") as tmp:
-        world_dir = args.world
-        if world_dir is None:
-            from fanzha.sim.city import simulate
-
-            world_dir = Path(tmp) / "world"
-            started = time.perf_counter()
-            simulate(residents=args.residents, days=args.days, seed=args.seed, out=world_dir, progress=False)
-            print(f"simulated {args.residents:,} residents, {args.days} days, seed {args.seed}: "
-                  f"{time.perf_counter() - started:.1f} s")
+        world_dir = bench_world(args, tmp)
         started = time.perf_counter()
         world = DrillWorld.load(world_dir)
         print(f"loaded {world_dir}: {len(world.victims)} victims, {len(world.movements):,} stolen movements, "

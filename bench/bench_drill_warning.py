@@ -32,6 +32,9 @@ from fanzha.sim.drill.warning_officers import OFFICERS, Officers  # noqa: E402
 from fanzha.sim.drill.warning_replay import replay  # noqa: E402
 from fanzha.sim.drill.warning_world import WarningWorld  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_world import add_world_arguments, bench_world  # noqa: E402
+
 # a what-if, not the drill: every lead signed in a minute, every call answered (dissuasion chances unchanged)
 INSTANT = Officers(sign={g: Delay(60) for g in Grade}, call=Delay(60), visit={g: Delay(600) for g in Grade},
                    answer_p=1.0, found_p=1.0)
@@ -47,22 +50,11 @@ def _time(s: int | None) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--residents", type=int, default=100_000)
-    parser.add_argument("--days", type=int, default=30)
-    parser.add_argument("--seed", type=int, default=7)
+    add_world_arguments(parser)
     parser.add_argument("--officer-seed", type=int, help="seed of the officers' draws (default: the world's)")
-    parser.add_argument("--world", type=Path, help="use this world instead of simulating one")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="fanzha-warning-") as tmp:
-        world_dir = args.world
-        if world_dir is None:
-            from fanzha.sim.city import simulate
-
-            world_dir = Path(tmp) / "world"
-            started = time.perf_counter()
-            simulate(residents=args.residents, days=args.days, seed=args.seed, out=world_dir, progress=False)
-            print(f"simulated {args.residents:,} residents, {args.days} days, seed {args.seed}: "
-                  f"{time.perf_counter() - started:.1f} s")
+        world_dir = bench_world(args, tmp)
         started = time.perf_counter()
         world = WarningWorld.load(world_dir)
         print(f"loaded {world_dir}: {len(world.victims)} victims, {world.contacts.height:,} calls and SMS received "
