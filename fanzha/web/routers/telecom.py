@@ -8,8 +8,7 @@ shows the outcome as a message, in the user's language.
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 
 from fanzha.domain.actor import Actor
 from fanzha.domain.errors import InputRejected, Problem
@@ -28,24 +27,10 @@ from fanzha.services.telecom.number_orders import (
 from fanzha.services.telecom.number_scoring import list_candidates, review_candidate
 from fanzha.web.auth import requires
 from fanzha.web.deps import get_db
-from fanzha.web.flash import flash
+from fanzha.web.form_action import form_action
 from fanzha.web.templating import render
 
 router = APIRouter(include_in_schema=False)
-
-
-def _reasons(exc: InputRejected) -> str:
-    return "; ".join(f"{p.place}: {p.reason}" if p.place else p.reason for p in exc.problems)
-
-
-async def _run(request: Request, work, ok_key: str, back: str, **ok_params) -> RedirectResponse:
-    try:
-        await run_in_threadpool(work)
-    except InputRejected as exc:
-        flash(request, "flash.telecom_refused", "error", reasons=_reasons(exc))
-    else:
-        flash(request, ok_key, **ok_params)
-    return RedirectResponse(back, status_code=303)
 
 
 @router.get("/telecom/orders")
@@ -75,7 +60,7 @@ async def raise_by_hand(request: Request, actor: Actor = Depends(requires(Permis
         with db.session() as session:
             raise_order(session, actor, number, NumberOrderKind(kind), Basis(basis), source="manual", reason=reason)
 
-    return await _run(request, work, "flash.number_order_raised", "/telecom/orders", number=number)
+    return await form_action(request, work, "flash.number_order_raised", "/telecom/orders", number=number)
 
 
 @router.post("/telecom/orders/{order_id}/answer")
@@ -88,7 +73,7 @@ async def answer(request: Request, order_id: int, actor: Actor = Depends(require
         with db.session() as session:
             answer_order(session, actor, order_id, outcome, reason)  # type: ignore[arg-type]
 
-    return await _run(request, work, "flash.number_order_answered", "/telecom/orders")
+    return await form_action(request, work, "flash.number_order_answered", "/telecom/orders")
 
 
 @router.post("/telecom/orders/{order_id}/appeals")
@@ -101,7 +86,7 @@ async def appeal(request: Request, order_id: int, actor: Actor = Depends(require
         with db.session() as session:
             file_appeal(session, actor, order_id, appellant, grounds)
 
-    return await _run(request, work, "flash.appeal_filed", "/telecom/appeals")
+    return await form_action(request, work, "flash.appeal_filed", "/telecom/appeals")
 
 
 @router.get("/telecom/appeals")
@@ -125,7 +110,7 @@ async def decide(request: Request, appeal_id: int, actor: Actor = Depends(requir
         with db.session() as session:
             decide_appeal(session, actor, appeal_id, grant, reason)
 
-    return await _run(request, work, "flash.appeal_decided", "/telecom/appeals")
+    return await form_action(request, work, "flash.appeal_decided", "/telecom/appeals")
 
 
 @router.get("/telecom/candidates")
@@ -146,7 +131,7 @@ async def review(request: Request, candidate_id: int, actor: Actor = Depends(req
         with db.session() as session:
             review_candidate(session, actor, candidate_id, order, note)
 
-    return await _run(request, work, "flash.candidate_reviewed", "/telecom/candidates")
+    return await form_action(request, work, "flash.candidate_reviewed", "/telecom/candidates")
 
 
 @router.get("/telecom/alerts")

@@ -8,7 +8,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import RedirectResponse
 
 from fanzha.domain import clock
 from fanzha.domain.actor import Actor
@@ -33,7 +32,7 @@ from fanzha.services.warning.work import (
 )
 from fanzha.web.auth import requires
 from fanzha.web.deps import get_db
-from fanzha.web.flash import flash
+from fanzha.web.form_action import form_action
 from fanzha.web.i18n import request_lang
 from fanzha.web.templating import render
 
@@ -92,17 +91,6 @@ def lead_page(request: Request, lead_id: int, actor: Actor = Depends(requires(Pe
             "results": [r.value for r in Result], "may_work": actor.may(Permission.LEADS_WORK)})
 
 
-async def _act(request: Request, lead_id: int, work, ok_key: str) -> RedirectResponse:
-    try:
-        await run_in_threadpool(work)
-    except InputRejected as exc:
-        flash(request, "flash.lead_refused", "error",
-              reasons="; ".join(f"{p.place}: {p.reason}" if p.place else p.reason for p in exc.problems))
-    else:
-        flash(request, ok_key)
-    return RedirectResponse(f"/warning/leads/{lead_id}", status_code=303)
-
-
 @router.post("/warning/leads/{lead_id}/sign")
 async def sign_lead(request: Request, lead_id: int, actor: Actor = Depends(requires(Permission.LEADS_WORK)),
                     db=Depends(get_db)):
@@ -110,7 +98,7 @@ async def sign_lead(request: Request, lead_id: int, actor: Actor = Depends(requi
         with db.session() as session:
             sign(session, actor, lead_id)
 
-    return await _act(request, lead_id, work, "flash.lead_signed")
+    return await form_action(request, work, "flash.lead_signed", f"/warning/leads/{lead_id}")
 
 
 @router.post("/warning/leads/{lead_id}/steps")
@@ -127,7 +115,7 @@ async def add_lead_step(request: Request, lead_id: int, actor: Actor = Depends(r
             record_step(session, actor, lead_id, Step(step), outcome,
                         method=LocateMethod(method) if method in {m.value for m in LocateMethod} else None, note=note)
 
-    return await _act(request, lead_id, work, "flash.lead_step")
+    return await form_action(request, work, "flash.lead_step", f"/warning/leads/{lead_id}")
 
 
 @router.post("/warning/leads/{lead_id}/handoff")
@@ -143,7 +131,7 @@ async def hand_over(request: Request, lead_id: int, actor: Actor = Depends(requi
         with db.session() as session:
             hand_to_funds(session, actor, lead_id, [transfer])
 
-    return await _act(request, lead_id, work, "flash.lead_handed")
+    return await form_action(request, work, "flash.lead_handed", f"/warning/leads/{lead_id}")
 
 
 @router.post("/warning/leads/{lead_id}/close")
@@ -164,7 +152,7 @@ async def close_lead(request: Request, lead_id: int, actor: Actor = Depends(requ
         with db.session() as session:
             close(session, actor, lead_id, Result(result), avoided, note)
 
-    return await _act(request, lead_id, work, "flash.lead_closed")
+    return await form_action(request, work, "flash.lead_closed", f"/warning/leads/{lead_id}")
 
 
 @router.post("/warning/leads/{lead_id}/callback")
@@ -181,7 +169,7 @@ async def callback(request: Request, lead_id: int, actor: Actor = Depends(requir
         with db.session() as session:
             schedule_callback(session, actor, lead_id, due_at, note)
 
-    return await _act(request, lead_id, work, "flash.lead_callback")
+    return await form_action(request, work, "flash.lead_callback", f"/warning/leads/{lead_id}")
 
 
 def _zoned(local: str) -> str:
@@ -230,15 +218,10 @@ async def broadcast(request: Request, actor: Actor = Depends(requires(Permission
     form = await request.form()
     number, kind = str(form.get("number") or ""), str(form.get("fraud_type") or "")
 
-    def work() -> int:
+    def work() -> dict:
         with db.session() as session:
-            return send_mass_warning(session, actor, number, FraudType(kind) if kind in {f.value for f in FraudType}
-                                     else None).recipients
+            sent = send_mass_warning(session, actor, number, FraudType(kind) if kind in {f.value for f in FraudType}
+                                     else None)
+            return {"n": sent.recipients}
 
-    try:
-        sent = await run_in_threadpool(work)
-    except InputRejected as exc:
-        flash(request, "flash.lead_refused", "error", reasons="; ".join(p.reason for p in exc.problems))
-    else:
-        flash(request, "flash.broadcast_sent", n=sent)
-    return RedirectResponse("/warning/broadcasts", status_code=303)
+    return await form_action(request, work, "flash.broadcast_sent", "/warning/broadcasts")
