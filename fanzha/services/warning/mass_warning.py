@@ -102,14 +102,26 @@ def record_delivery(session: Session, message_ids: list[int], delivered: bool = 
 
 
 def counts(session: Session, broadcast_id: int) -> BroadcastCounts:
-    b = session.get(WarningBroadcast, broadcast_id)
-    by_state = dict(session.execute(select(WarningMessage.state, func.count()).where(
-        WarningMessage.broadcast_id == broadcast_id).group_by(WarningMessage.state)).all())
-    return BroadcastCounts(b.id, b.number, b.fraud_type, b.text, b.created_at, sum(by_state.values()),
-                           by_state.get(DELIVERED, 0), by_state.get(FAILED, 0))
+    return _counted(session, [broadcast_id])[0]
+
+
+def _counted(session: Session, ids: list[int]) -> list[BroadcastCounts]:
+    """The broadcasts ``ids`` (in that order) with their messages counted by state, in one query."""
+    by_state: dict[int, dict[str, int]] = {}
+    for bid, state, n in session.execute(select(WarningMessage.broadcast_id, WarningMessage.state, func.count())
+                                         .where(WarningMessage.broadcast_id.in_(ids))
+                                         .group_by(WarningMessage.broadcast_id, WarningMessage.state)):
+        by_state.setdefault(bid, {})[state] = n
+    rows = {b.id: b for b in session.scalars(select(WarningBroadcast).where(WarningBroadcast.id.in_(ids)))}
+    out = []
+    for bid in ids:
+        b, states = rows[bid], by_state.get(bid, {})
+        out.append(BroadcastCounts(b.id, b.number, b.fraud_type, b.text, b.created_at, sum(states.values()),
+                                   states.get(DELIVERED, 0), states.get(FAILED, 0)))
+    return out
 
 
 def list_broadcasts(session: Session, actor: Actor, limit: int = 100) -> list[BroadcastCounts]:
     check(actor, Permission.LEADS_READ, object_type="warning_broadcast")
-    ids = session.scalars(select(WarningBroadcast.id).order_by(WarningBroadcast.created_at.desc()).limit(limit))
-    return [counts(session, i) for i in ids]
+    ids = list(session.scalars(select(WarningBroadcast.id).order_by(WarningBroadcast.created_at.desc()).limit(limit)))
+    return _counted(session, ids)

@@ -104,9 +104,10 @@ def _route(session: Session, person: Person | None, signal: SignalIn) -> tuple[s
     region = (person.district if person is not None else None) or (signal.district or "").strip() or None
     if region is None:
         return None, None, "city"  # nobody knows where the person lives yet: the city desk finds them
-    if region not in known_regions(session):
+    regions = known_regions(session)
+    if region not in regions:
         raise InputRejected([Problem("district", f"{region!r} is not a district of this city; "
-                                                 f"use one of: {', '.join(known_regions(session))}")],
+                                                 f"use one of: {', '.join(regions)}")],
                             "unknown district")
     station = station_org_id(session, region, person.station) if person is not None else None
     return region, station, "station" if station is not None else "county"
@@ -169,13 +170,12 @@ def take_signal(session: Session, actor: Actor, signal: SignalIn) -> Taken:
             if lead.state == OPEN:
                 lead.sign_by = min(lead.sign_by, sign_by(now, graded.grade))
             lead.finish_by = min(lead.finish_by, finish_by(now, graded.grade))
-    session.add(LeadSignal(lead_id=lead.id, dedup_key=dedup, source=signal.source.value, at=signal.at,
+    lead.signals.append(LeadSignal(dedup_key=dedup, source=signal.source.value, at=signal.at,
                            evidence={**signal.evidence, **{k: v for k, v in (
                                ("phone", signal.phone), ("account", signal.account), ("amount_fen", signal.amount_fen),
                                ("fraud_type", signal.fraud_type.value if signal.fraud_type else None),
                                ("stage", signal.stage.value)) if v}}, received_at=now))
     session.flush()
-    session.refresh(lead, ["signals"])
     audit.record(session, actor, "lead.signal", object_type="warning_lead", object_id=lead.id, detail={
         "lead_no": lead.lead_no, "source": signal.source.value, "ref": signal.ref, "created": created,
         "grade": lead.grade, "level": lead.level})
