@@ -16,8 +16,6 @@ system actor per bank, so every answer is in the orders' timelines and the audit
 """
 from __future__ import annotations
 
-import hashlib
-import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -33,6 +31,7 @@ from fanzha.services.funds.follow_money import follow_money
 from fanzha.services.funds.freezes import expire_freezes
 from fanzha.services.funds.orders import previous_stops
 from fanzha.sim.background import BackgroundParty
+from fanzha.sim.keyed_draw import keyed_units, lognormal_delay
 from fanzha.store.db import Database
 from fanzha.store.models import StatementPosting, StopPaymentOrder
 
@@ -43,12 +42,8 @@ MAX_DELAY = timedelta(minutes=15)
 
 def answer_delay(order_no: str, seed: int = 7) -> timedelta:
     """The liaison's delay for one order, the same on every run (seeded by the order number)."""
-    digest = hashlib.sha256(f"{seed}|{order_no}".encode()).digest()
-    u1 = (int.from_bytes(digest[:8], "big") + 1) / (2**64 + 2)
-    u2 = (int.from_bytes(digest[8:16], "big") + 1) / (2**64 + 2)
-    normal = math.sqrt(-2 * math.log(u1)) * math.cos(2 * math.pi * u2)  # Box–Muller
-    seconds = MEDIAN_DELAY.total_seconds() * math.exp(DELAY_SPREAD * normal)
-    return min(timedelta(seconds=seconds), MAX_DELAY)
+    u1, u2 = keyed_units(f"{seed}|{order_no}", 2)
+    return lognormal_delay(u1, u2, MEDIAN_DELAY, DELAY_SPREAD, MAX_DELAY)
 
 
 @dataclass(frozen=True)

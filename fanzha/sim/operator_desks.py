@@ -8,8 +8,6 @@ operator's system uses, as a system actor per operator, so it all shows in the t
 """
 from __future__ import annotations
 
-import hashlib
-import math
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -20,6 +18,7 @@ from fanzha.domain.number_order import NumberOrderState
 from fanzha.services.telecom.number_orders import answer_order
 from fanzha.services.warning.mass_warning import SENT, record_delivery
 from fanzha.sim.background import BackgroundParty
+from fanzha.sim.keyed_draw import keyed_units, lognormal_delay
 from fanzha.store.db import Database
 from fanzha.store.models import NumberOrder, WarningMessage
 
@@ -29,19 +28,13 @@ DELIVERY = timedelta(seconds=20)
 FAIL_ONE_IN = 40  # phones switched off or out of service
 
 
-def _unit(key: str, salt: str) -> float:
-    digest = hashlib.sha256(f"{salt}|{key}".encode()).digest()
-    return (int.from_bytes(digest[:8], "big") + 1) / (2**64 + 2)
-
-
 def answer_delay(order_no: str, seed: int = 7) -> timedelta:
-    u1, u2 = _unit(order_no, f"{seed}a"), _unit(order_no, f"{seed}b")
-    normal = math.sqrt(-2 * math.log(u1)) * math.cos(2 * math.pi * u2)
-    return min(timedelta(seconds=MEDIAN_ANSWER.total_seconds() * math.exp(0.7 * normal)), MAX_ANSWER)
+    (u1,), (u2,) = keyed_units(f"{seed}a|{order_no}"), keyed_units(f"{seed}b|{order_no}")
+    return lognormal_delay(u1, u2, MEDIAN_ANSWER, 0.7, MAX_ANSWER)
 
 
 def undeliverable(recipient: str, seed: int = 7) -> bool:
-    return int(_unit(recipient, f"{seed}sms") * FAIL_ONE_IN) == 0
+    return int(keyed_units(f"{seed}sms|{recipient}")[0] * FAIL_ONE_IN) == 0
 
 
 class SimulatedOperators(BackgroundParty):
