@@ -45,7 +45,10 @@ def test_leadership_sees_figures_and_never_a_person(world) -> None:
             if "GET" not in r.methods:
                 continue
             path = fill(r.path, {"case_id": ids["longqiao"], "username": "duty", "token_id": 1, "kind": "reports",
-                                  "order_id": 1, "lead_id": 1, "appeal_id": 1, "candidate_id": 1})
+                                  "order_id": 1, "lead_id": 1, "appeal_id": 1, "candidate_id": 1,
+                                  "series_id": 1, "entity_id": 1, "other_id": 2, "suspect_id": 1,
+                                  "campaign_id": 1, "activity_id": 1, "account": "6222000000000099",
+                                  "period": "2024-05"})
             response = client.get(path, follow_redirects=True)
             _no_person(response.text, (who, path))
         figures = client.get("/api/dashboard/intake", params={"start": "2024-05-01", "end": "2024-05-31"}).json()

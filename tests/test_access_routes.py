@@ -50,7 +50,8 @@ def world(tmp_path_factory):
         order_id = raise_orders(session, SYSTEM, VictimReport.model_validate(icbc))
     params = {"case_id": case_id, "username": "target", "token_id": token_id, "kind": "reports",
               "order_id": order_id, "appeal_id": 1, "lead_id": 1,
-              "candidate_id": 1}
+              "candidate_id": 1, "series_id": 1, "entity_id": 1, "other_id": 2, "suspect_id": 1,
+              "campaign_id": 1, "activity_id": 1, "account": "6222000000000099", "period": "2024-05"}
     yield app, params
     app.state.db.dispose()
 

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from fanzha.cli.analyze import analyze_app
 from fanzha.cli.audit import audit_app
 from fanzha.cli.common import console, database
 from fanzha.cli.drill import drill_app
@@ -29,6 +30,7 @@ app.add_typer(funds_app, name="funds")
 app.add_typer(text_app, name="text")
 app.add_typer(stream_app, name="stream")
 app.add_typer(drill_app, name="drill")
+app.add_typer(analyze_app, name="analyze")
 
 
 @db_app.command("upgrade")

@@ -44,6 +44,8 @@ class Permission(StrEnum):
     LEADS_READ = "leads.read"  # warning leads (a station: the leads in its area)
     LEADS_WORK = "leads.work"  # sign for, dissuade, record the outcome
     ANALYSIS_READ = "analysis.read"  # series, gangs, mule cards, link charts
+    ANALYSIS_WORK = "analysis.work"  # confirm, split or merge series; record suspects, arrests, seizures
+    PUBLICITY_RECORD = "publicity.record"  # record publicity campaigns, events, public SMS, consultations
     AUDIT_READ = "audit.read"  # search the audit log, verify its chain
     USERS_MANAGE = "users.manage"  # accounts and API tokens
 
@@ -75,6 +77,8 @@ _LABELS: dict[Permission, tuple[str, str]] = {
     Permission.LEADS_READ: ("查看预警线索", "read warning leads"),
     Permission.LEADS_WORK: ("处置预警线索", "work warning leads"),
     Permission.ANALYSIS_READ: ("研判分析", "use the analysis desk"),
+    Permission.ANALYSIS_WORK: ("串并案与打击处理", "decide series and record suspects and arrests"),
+    Permission.PUBLICITY_RECORD: ("登记宣传工作", "record publicity work"),
     Permission.AUDIT_READ: ("查看审计日志", "read the audit log"),
     Permission.USERS_MANAGE: ("管理用户与令牌", "manage users and API tokens"),
 }
@@ -110,6 +114,8 @@ GRANTS: Mapping[Permission, frozenset[Role]] = {
     Permission.LEADS_READ: frozenset({_WARNING, _STATION, _DUTY}),
     Permission.LEADS_WORK: frozenset({_WARNING, _STATION}),
     Permission.ANALYSIS_READ: frozenset({_ANALYST}),
+    Permission.ANALYSIS_WORK: frozenset({_ANALYST}),
+    Permission.PUBLICITY_RECORD: frozenset({_LEADER, _WARNING, _STATION}),
     Permission.AUDIT_READ: frozenset({_AUDITOR}),
     Permission.USERS_MANAGE: frozenset({_ADMIN}),
 }

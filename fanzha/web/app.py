@@ -33,20 +33,31 @@ from fanzha.web.i18n import LANG_COOKIE, request_lang
 from fanzha.web.rate_limit import RateLimited, RateLimits
 from fanzha.web.routers import (
     admin,
+    analysis_chart,
+    analysis_mules,
+    analysis_series,
+    analysis_suspects,
     api_cases,
     api_freezes,
+    api_graph,
     api_leads,
     api_me,
     api_number_orders,
     api_orders,
+    api_series,
+    api_stats,
+    api_suspects,
     audit,
     auth,
+    command,
     dashboard,
     desks,
     funds,
     funds_statements,
     imports,
     intake,
+    public_pages,
+    publicity,
     telecom,
     warning,
 )
@@ -134,7 +145,9 @@ def create_app(database_url: str | None = None, secret_key: str | None = None, *
     app.add_middleware(SessionCookieMiddleware, secret_key=secret_key or settings.secret_key, secure=cookie_secure)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for module in (auth, dashboard, intake, imports, desks, funds, funds_statements, telecom, warning, admin, audit,
-                   api_cases, api_orders, api_freezes, api_leads, api_number_orders, api_me, public_api):
+                   analysis_series, analysis_mules, analysis_chart, analysis_suspects, command, publicity,
+                   public_pages, api_cases, api_orders, api_freezes, api_leads, api_number_orders, api_series,
+                   api_graph, api_suspects, api_stats, api_me, public_api):
         app.include_router(module.router)
 
     @app.get("/docs", include_in_schema=False)

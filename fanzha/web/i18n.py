@@ -692,3 +692,17 @@ for _code, (_zh, _en, _who_zh, _who_en, _what_zh, _what_en, _plan) in _DESKS.ite
     CATALOG[f"desk.{_code}.what"] = (_what_zh, _what_en)
     for _n, _item in enumerate(_plan, start=1):
         CATALOG[f"desk.{_code}.plan.{_n}"] = _item
+
+
+def _merge_desk_words() -> None:
+    """Desks keep their words in web/catalog/<desk>.py; a key defined twice is a mistake."""
+    from fanzha.web.catalog import analysis, command, public
+
+    for module in (analysis, command, public):
+        clash = CATALOG.keys() & module.WORDS.keys()
+        if clash:
+            raise RuntimeError(f"UI words defined twice: {sorted(clash)}")
+        CATALOG.update(module.WORDS)
+
+
+_merge_desk_words()

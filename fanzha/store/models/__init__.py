@@ -5,13 +5,16 @@ from fanzha.store.models.audit_entry import AuditChainHead, AuditEntry
 from fanzha.store.models.base import Base
 from fanzha.store.models.block_list_entry import BlockListEntry
 from fanzha.store.models.case import Case, CaseContact, CaseEvent, CaseTransfer
+from fanzha.store.models.crackdown import Arrest, Seizure, Suspect, SuspectEvent
 from fanzha.store.models.freeze import Freeze, Restitution
+from fanzha.store.models.graph import GraphEntity, GraphRelation
 from fanzha.store.models.import_batch import ImportBatch
 from fanzha.store.models.number_order import NumberAppeal, NumberOrder, NumberOrderEvent
 from fanzha.store.models.number_score import NumberScore
 from fanzha.store.models.organisation import Organisation
 from fanzha.store.models.person import Person
 from fanzha.store.models.phone import Phone
+from fanzha.store.models.series import Series, SeriesCase, SeriesDecision
 from fanzha.store.models.statement import StatementPosting
 from fanzha.store.models.statement_request import StatementRequest
 from fanzha.store.models.stop_payment_order import OrderEvent, StopPaymentOrder
@@ -31,4 +34,6 @@ __all__ = [
     "NumberOrder", "NumberOrderEvent", "NumberAppeal", "NumberScore",
     "WarningLead", "LeadSignal", "LeadStep",
     "WarningBroadcast", "WarningMessage",
+    "GraphEntity", "GraphRelation", "Series", "SeriesCase", "SeriesDecision",
+    "Suspect", "SuspectEvent", "Arrest", "Seizure",
 ]

@@ -1,0 +1,6 @@
+"""Suspects, arrests and seizures API."""
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter(include_in_schema=False)
