@@ -694,15 +694,20 @@ for _code, (_zh, _en, _who_zh, _who_en, _what_zh, _what_en, _plan) in _DESKS.ite
         CATALOG[f"desk.{_code}.plan.{_n}"] = _item
 
 
-def _merge_desk_words() -> None:
-    """Desks keep their words in web/catalog/<desk>.py; a key defined twice is a mistake."""
-    from fanzha.web.catalog import analysis, command, public
 
-    for module in (analysis, command, public):
-        clash = CATALOG.keys() & module.WORDS.keys()
+def _merge_desk_words() -> None:
+    """Desks keep their words in web/catalog/<desk>[_part].py; a key defined twice is a mistake."""
+    import importlib
+    import pkgutil
+
+    from fanzha.web import catalog
+
+    for info in sorted(pkgutil.iter_modules(catalog.__path__), key=lambda m: m.name):
+        words = importlib.import_module(f"{catalog.__name__}.{info.name}").WORDS
+        clash = CATALOG.keys() & words.keys()
         if clash:
             raise RuntimeError(f"UI words defined twice: {sorted(clash)}")
-        CATALOG.update(module.WORDS)
+        CATALOG.update(words)
 
 
 _merge_desk_words()

@@ -1,5 +1,9 @@
-"""The UI's words for the command desk (指挥): statistics, the dashboard, reports, publicity: key → (Chinese, English)."""
+"""The command desk's shared UI words (指挥): its tabs. Each part keeps its own words beside this
+file (command_stats.py, command_publicity.py)."""
 from __future__ import annotations
 
 WORDS: dict[str, tuple[str, str]] = {
+    "command.tab.dashboard": ("指挥态势", "Dashboard"),
+    "command.tab.reports": ("统计报表", "Reports"),
+    "command.tab.publicity": ("宣传工作", "Publicity"),
 }
