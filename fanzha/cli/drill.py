@@ -138,12 +138,14 @@ def warning(
 ) -> None:
     """Replay the city's fraud with the warning desk working (预警劝阻), and without it.
 
-    Signals appear as the center would see them (numbers flagged by reports and by the nightly run
-    on the operators' records; contacts, calls in progress and payments to reported cards), leads
-    are graded and dispatched, simulated officers sign, call or visit, and dissuade with a chance
-    that falls as the victim pays. Reports for both runs: victims, those reached before their first
-    payment, dissuaded, loss and loss avoided, the time from first signal to contact, leads by
-    grade. Exits 1 when the folder is not a world.
+    Signals appear as the center would see them (numbers flagged by reports, by an hourly run on
+    the last day's records and by a shared handset; contacts, calls in progress and payments to
+    reported cards), leads are graded and dispatched, rationed officers on a duty roster sign,
+    call or visit, and dissuade with a chance that falls as the victim pays; warning SMS go to the
+    flagged numbers' contacts. Reports for both runs: victims, those reached before their first
+    payment (by officers, by a warning SMS), dissuaded, loss and loss avoided, the time from first
+    signal to contact, leads by grade, queue waits, and the ceiling any desk could reach (from the
+    truth). Exits 1 when the folder is not a world.
     """
     from fanzha.sim.drill.warning_figures import WarningFigures
     from fanzha.sim.drill.warning_figures import compare as compare_warning
@@ -216,6 +218,16 @@ def _print_warning(result: dict) -> None:
         ("numbers flagged (not the gangs')", f"{d['numbers_flagged']} ({d['false_flags']})",
          f"{n['numbers_flagged']} ({n['false_flags']})"),
     ]
+    waits = d.get("queue_wait") or {}
+    if waits.get("leads"):
+        rows.append(("queue wait p50 / p90 / max", " / ".join(_duration(waits[k]) for k in ("p50_s", "p90_s", "max_s")), "—"))
+    sms = d.get("warning_sms") or {}
+    if sms:
+        rows.append(("warning SMS sent / delivered", f"{sms['sent']:,} / {sms['delivered']:,}", "—"))
+        rows.append(("  victims stopped by one", f"{sms['victims_stopped']}", "—"))
+    ceiling = d.get("ceiling") or {}
+    if ceiling:
+        rows.append(("ceiling: reachable with every gang number known", f"{ceiling['reachable']} ({ceiling['share_reachable']:.1%})", "—"))
     for row in rows:
         table.add_row(*row)
     console.print(table)

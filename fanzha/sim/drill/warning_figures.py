@@ -2,12 +2,16 @@
 
 Money is summed in integer fen from the truth's payments. "Would have paid" counts the truth's
 victims (each paid at least once). "Reached before the first payment" counts victims an officer
-reached (by phone or visit) strictly before their first payment; its share is over the victims who
-would have paid. Times run from a victim's first signal once their script began (or the opening of
+reached (by phone or visit), or a warning SMS stopped (``warning_sms``: a small stated chance),
+strictly before their first payment; its share is over the victims who would have paid, and the
+two ways are also counted apart (the officers' alone is the stricter figure). Times run from a victim's first signal once their script began (or the opening of
 the lead that reached them, if earlier) to the officer's first contact after it began, over the
 victims reached; the median and the 90th percentile are whole seconds. "With a signal before
 paying" counts the victims the desk had any signal on before their first payment: the most it
-could reach in time, whatever the officers do. Leads are counted by the
+could reach in time, whatever the officers do; "with a lead before paying" counts those with a
+signal that raises an officer's lead (``warning_signals``: triage). The queue wait is from the
+station's signing to an officer taking the lead (``warning_duty``), over every lead, in whole
+seconds. The ceiling (``warning_ceiling``) is what any desk could reach, from the truth. Leads are counted by the
 grade they were worked at, for everyone (victims and the many people a flagged number reached who
 did not fall for it).
 """
@@ -28,6 +32,24 @@ def _spread(values: list[int]) -> dict:
     return {"victims": len(values), "median_s": int(np.median(values)), "p90_s": int(np.percentile(values, 90))}
 
 
+def _waits(leads: list) -> dict:
+    def spread(waits: list[int]) -> dict:
+        if not waits:
+            return {"leads": 0, "p50_s": None, "p90_s": None, "max_s": None}
+        return {"leads": len(waits), "p50_s": int(np.median(waits)), "p90_s": int(np.percentile(waits, 90)),
+                "max_s": int(max(waits))}
+
+    out = spread([lead.queue_wait_s for lead in leads])
+    out["by_grade"] = {g.value: spread([lead.queue_wait_s for lead in leads if lead.grade is g]) for g in Grade}
+    return out
+
+
+def _sms(outcome: WarningOutcome) -> dict:
+    sent = outcome.broadcasts
+    return {"sent": sent.sent if sent else 0, "delivered": sent.delivered if sent else 0,
+            "victims_stopped": sum(o.sms_heeded_at is not None for o in outcome.victims)}
+
+
 @dataclass
 class WarningFigures:
     desk: bool
@@ -37,7 +59,9 @@ class WarningFigures:
     with_signal: int  # victims the desk had any signal on
     signal_before_payment: int  # victims with a signal before their first payment: the most that can be reached in time
     reached: int  # victims reached at any time
-    reached_before_payment: int
+    reached_before_payment: int  # by an officer or a heeded warning SMS
+    officer_reached_before_payment: int
+    sms_heeded_before_payment: int
     dissuaded: int
     dissuaded_before_payment: int
     loss_fen: int  # what the victims paid in the drill
@@ -51,10 +75,18 @@ class WarningFigures:
     numbers_flagged: int = 0
     gang_numbers_flagged: int = 0
     false_flags: int = 0
+    lead_signal_before_payment: int = 0
+    queue_wait: dict = field(default_factory=dict)
+    sms: dict = field(default_factory=dict)
+    ceiling: dict = field(default_factory=dict)
 
     @property
     def share_reached_before_payment(self) -> float:
         return self.reached_before_payment / self.would_pay if self.would_pay else 0.0
+
+    @property
+    def share_officer_reached_before_payment(self) -> float:
+        return self.officer_reached_before_payment / self.would_pay if self.would_pay else 0.0
 
     @property
     def share_avoided(self) -> float:
@@ -76,8 +108,12 @@ class WarningFigures:
             signal_before_payment=sum(o.first_signal is not None and o.first_signal < o.victim.first_payment
                                       for o in would),
             reached=sum(o.reached_at is not None for o in vs),
-            reached_before_payment=sum(o.reached_at is not None and o.reached_at < o.victim.first_payment
+            reached_before_payment=sum(o.first_reach is not None and o.first_reach < o.victim.first_payment
                                        for o in would),
+            officer_reached_before_payment=sum(o.reached_at is not None and o.reached_at < o.victim.first_payment
+                                               for o in would),
+            sms_heeded_before_payment=sum(o.sms_heeded_at is not None and o.sms_heeded_at < o.victim.first_payment
+                                          for o in would),
             dissuaded=sum(o.dissuaded_at is not None for o in vs),
             dissuaded_before_payment=sum(o.dissuaded_at is not None and o.dissuaded_at < o.victim.first_payment
                                          for o in would),
@@ -88,7 +124,11 @@ class WarningFigures:
             people_with_leads=sum(1 for o in everyone if o.leads), people_not_victims=len(outcome.others),
             numbers_flagged=len(flags.numbers) if flags else 0,
             gang_numbers_flagged=flags.gang_numbers_flagged if flags else 0,
-            false_flags=flags.false_flags if flags else 0)
+            false_flags=flags.false_flags if flags else 0,
+            lead_signal_before_payment=outcome.lead_signal_before_payment,
+            queue_wait=_waits(leads),
+            sms=_sms(outcome),
+            ceiling=outcome.ceiling.as_dict() if outcome.ceiling else {})
 
     def as_dict(self) -> dict:
         return {
@@ -97,6 +137,10 @@ class WarningFigures:
             "victims_with_signal_before_first_payment": self.signal_before_payment,
             "victims_reached": self.reached, "reached_before_first_payment": self.reached_before_payment,
             "share_reached_before_first_payment": round(self.share_reached_before_payment, 4),
+            "reached_before_first_payment_by_officers": self.officer_reached_before_payment,
+            "share_reached_before_first_payment_by_officers": round(self.share_officer_reached_before_payment, 4),
+            "stopped_by_warning_sms_before_first_payment": self.sms_heeded_before_payment,
+            "victims_with_lead_signal_before_first_payment": self.lead_signal_before_payment,
             "dissuaded": self.dissuaded, "dissuaded_before_first_payment": self.dissuaded_before_payment,
             "loss_fen": self.loss_fen, "loss_avoided_fen": self.loss_avoided_fen,
             "share_loss_avoided": round(self.share_avoided, 4),
@@ -104,7 +148,8 @@ class WarningFigures:
             "leads_by_grade": self.leads_by_grade, "leads_by_result": self.leads_by_result,
             "people_with_leads": self.people_with_leads, "people_not_victims": self.people_not_victims,
             "numbers_flagged": self.numbers_flagged, "gang_numbers_flagged": self.gang_numbers_flagged,
-            "false_flags": self.false_flags,
+            "false_flags": self.false_flags, "queue_wait": self.queue_wait, "warning_sms": self.sms,
+            "ceiling": self.ceiling,
         }
 
 
@@ -113,4 +158,6 @@ def compare(desk: WarningFigures, none: WarningFigures) -> dict:
     return {"loss_avoided_fen": none.loss_fen - desk.loss_fen,
             "loss_with_desk_fen": desk.loss_fen, "loss_without_desk_fen": none.loss_fen,
             "share_loss_avoided": round((none.loss_fen - desk.loss_fen) / none.loss_fen, 4) if none.loss_fen else 0.0,
-            "target_half_reached_before_first_payment": desk.share_reached_before_payment >= 0.5}
+            "target_half_reached_before_first_payment": desk.share_reached_before_payment >= 0.5,
+            "target_half_reached_before_first_payment_by_officers": desk.share_officer_reached_before_payment >= 0.5,
+            "ceiling_share_reachable": desk.ceiling.get("share_reachable")}

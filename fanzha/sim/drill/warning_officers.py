@@ -4,16 +4,18 @@ A lead goes to the person's station (派出所) at once (the platform routes it 
 station). Then, each a stated assumption (not a measurement; change it here, with the reason, when
 a center's own figures are known):
 
-- Signing for it (签收) takes a lognormal delay by grade, with a median well inside the grade's
-  ``SIGN_LIMIT`` and a tail beyond it (a few percent sign late, as busy stations do):
-  高 median 4 min (limit 10 min), 中 20 min (limit 1 h), 低 6 h (limit 24 h: low leads are worked
-  in the station's daily batch, and night leads wait for the morning).
-- Then the officer calls (the anti-fraud line 96110 shows on the screen): a median of 2 minutes
-  after signing. If the person is on a call from a flagged number at that moment, the line is busy
+- Signing for it (签收) at the station's duty desk takes a lognormal delay by grade, with a median
+  well inside the grade's ``SIGN_LIMIT`` and a tail beyond it (a few percent sign late, as busy
+  stations do): 高 median 4 min (limit 10 min), 中 20 min (limit 1 h), 低 1 h (limit 24 h). The
+  signed lead then waits in the station's queue for an officer on warning duty
+  (``warning_duty``: officers by hour, time per lead, 高 first then the oldest); the first
+  version's 6-hour median for 低 stood for that wait, which the queue now gives.
+- The officer who takes it calls (the anti-fraud line 96110 shows on the screen): a median of 2
+  minutes after taking it. If the person is on a call from a flagged number at that moment, the line is busy
   and the officer calls the moment it frees (the call screen shows when).
 - The call is answered with ``ANSWER_P`` (many people ignore unknown callers); if not, the officer
   visits: 高 median 40 min (a patrol goes at once), 中 2 h, 低 6 h; the person is found with
-  ``FOUND_P``. Otherwise the lead ends unreachable.
+  ``FOUND_P``. Otherwise the lead ends unreachable. 低 leads get no visit (``warning_duty``).
 - Dissuasion (劝阻) works with a probability that falls as the victim gets further into the
   script: ``DISSUADE_BEFORE_PAYMENT`` before any money has left (they are still in doubt), then
   ``DISSUADE_AFTER_FIRST`` after the first payment, times ``DISSUADE_DECAY`` for each further
@@ -22,8 +24,8 @@ a center's own figures are known):
 - One attempt per lead; a person not dissuaded gets a new lead (and a new attempt) from a later
   signal that opens one (see ``warning_replay``).
 
-Officers' capacity is not limited (every lead is worked in parallel); the drill reports the load
-(leads) so the reader sees what it would take.
+Officers' capacity is rationed by ``duty`` (``warning_duty.DUTY``); ``warning_duty.UNLIMITED``
+works every lead at once, as the drill's first version did, for comparison.
 """
 from __future__ import annotations
 
@@ -31,13 +33,14 @@ from dataclasses import dataclass, field
 
 from fanzha.domain.warning_lead import Grade
 from fanzha.sim.drill.practice import Delay
+from fanzha.sim.drill.warning_duty import DUTY, Duty
 
 MINUTE, HOUR = 60, 3600
 
 SIGN = {
     Grade.HIGH: Delay(4 * MINUTE, 0.6, 30, HOUR),
     Grade.MEDIUM: Delay(20 * MINUTE, 0.7, MINUTE, 6 * HOUR),
-    Grade.LOW: Delay(6 * HOUR, 0.8, 10 * MINUTE, 72 * HOUR),
+    Grade.LOW: Delay(HOUR, 0.8, 5 * MINUTE, 24 * HOUR),
 }
 CALL = Delay(2 * MINUTE, 0.5, 20, 30 * MINUTE)
 VISIT = {
@@ -66,6 +69,7 @@ class Officers:
     dissuade_after_first: float = DISSUADE_AFTER_FIRST
     dissuade_decay: float = DISSUADE_DECAY
     dissuade_floor: float = DISSUADE_FLOOR
+    duty: Duty = DUTY
 
     def dissuade_p(self, payments_made: int) -> float:
         """The chance a victim who has made ``payments_made`` payments is dissuaded when reached."""
@@ -78,7 +82,7 @@ class Officers:
                 "visit": {g.value: d.as_dict() for g, d in self.visit.items()}, "answer_p": self.answer_p,
                 "found_p": self.found_p, "dissuade_before_payment": self.dissuade_before_payment,
                 "dissuade_after_first": self.dissuade_after_first, "dissuade_decay": self.dissuade_decay,
-                "dissuade_floor": self.dissuade_floor}
+                "dissuade_floor": self.dissuade_floor, "duty": self.duty.as_dict()}
 
 
 OFFICERS = Officers()

@@ -7,7 +7,9 @@ What the center could know, in time:
   a center does not know which numbers are the gangs').
 - ``operators/*/calls.csv`` and ``sms.csv``: every call a resident's phone received (the callee's
   ``被叫`` row) and every SMS it received (``收``), with the calling number. The drill flags numbers
-  from these records by a stated rule and turns contacts from flagged numbers into signals.
+  from these records by a stated rule and turns contacts from flagged numbers into signals. Of the
+  numbers that called residents, the handsets (IMEI) their own outgoing calls (``主叫``) were made
+  from, with when each was first seen: numbers sharing a handset are linked.
 - ``reports/reports.json``: the victims' reports, with when they were made, the numbers that
   contacted them and the cards they paid (the center flags both at the report's time).
 
@@ -82,6 +84,7 @@ class WarningWorld:
     reports: list[Report]
     contacts: pl.DataFrame  # person (int), src (str), t (s), duration_s (calls; null for an SMS), kind ("call"/"sms")
     gang_numbers: frozenset[str]  # the truth, for counting false flags only
+    handsets: pl.DataFrame | None = None  # number (str), imei (str), t (s): first call seen from that handset
 
     @classmethod
     def load(cls, path: Path) -> WarningWorld:
@@ -97,11 +100,13 @@ class WarningWorld:
             victims = _victims(path, index)
             reports = _reports(path / "reports" / "reports.json")
             contacts = _contacts(path, index)
+            handsets = _handsets(path, contacts)
             gang = frozenset(pl.read_csv(path / "truth" / "fraud_numbers.csv", infer_schema=False)["number"].to_list())
         except (pl.exceptions.PolarsError, KeyError, ValueError, TypeError) as exc:
             raise NotAWorld(f"{path}: the world's files cannot be read ({exc}); simulate the world again") from None
         return cls(path=path, seed=seed, residents=residents, start=start, end=end, person_ids=person_ids, ages=ages,
-                   stations=stations, victims=victims, reports=reports, contacts=contacts, gang_numbers=gang)
+                   stations=stations, victims=victims, reports=reports, contacts=contacts, gang_numbers=gang,
+                   handsets=handsets)
 
 
 def _epoch(column: str) -> pl.Expr:
@@ -173,3 +178,14 @@ def _contacts(path: Path, index: dict[str, int]) -> pl.DataFrame:
         raise ValueError("no operators/*/calls.csv or sms.csv")
     return (pl.concat(frames).collect().join(owner, on="dst", how="inner")
             .select("person", "src", "t", "duration_s", "kind").sort(["t", "person", "src"]))
+
+
+def _handsets(path: Path, contacts: pl.DataFrame) -> pl.DataFrame:
+    """The handsets (IMEI) that numbers which called residents made their own calls from, first seen when."""
+    callers = contacts.filter(pl.col("kind") == "call")["src"].unique().implode()
+    frames = [pl.scan_csv(file, infer_schema=False).filter(pl.col("呼叫类型") == "主叫").select(
+        number=pl.col("本机号码"), imei=pl.col("IMEI"), t=_epoch("开始时间"))
+        for file in sorted((path / "operators").glob("*/calls.csv"))]
+    return (pl.concat(frames).filter(pl.col("number").is_in(callers), pl.col("imei").is_not_null(),
+                                     pl.col("imei") != "")
+            .group_by("number", "imei").agg(pl.col("t").min()).sort(["imei", "t", "number"]).collect())
