@@ -6,7 +6,7 @@ UV := $(VENV)/bin/uv
 UV_VERSION := 0.13.9
 export UV_PROJECT_ENVIRONMENT := $(abspath $(VENV))
 export UV_LINK_MODE := copy
-DEBIAN_PACKAGES := chromium fonts-noto-cjk nats-server
+DEBIAN_PACKAGES := chromium fonts-noto-cjk nats-server wrk
 
 .PHONY: demo test setup deps assets system bench lint clean
 
@@ -31,7 +31,7 @@ fanzha/web/static/vendor/.copied: node_modules/.package-lock.json scripts/vendor
 
 assets: fanzha/web/static/vendor/.copied
 
-## Debian packages the browser tests need (Chromium, CJK fonts); installed only where missing.
+## Debian packages the tests and benches need (Chromium, CJK fonts, nats-server, wrk); installed only where missing.
 system:
 	@missing=""; for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \

@@ -14,6 +14,7 @@ from fanzha.cli.drill import drill_app
 from fanzha.cli.funds import funds_app
 from fanzha.cli.importing import import_app
 from fanzha.cli.numbers import numbers_app
+from fanzha.cli.report import report
 from fanzha.cli.stream import stream_app
 from fanzha.cli.text import text_app
 from fanzha.cli.users import users_app
@@ -31,6 +32,7 @@ app.add_typer(text_app, name="text")
 app.add_typer(stream_app, name="stream")
 app.add_typer(drill_app, name="drill")
 app.add_typer(analyze_app, name="analyze")
+app.command("report")(report)
 
 
 @db_app.command("upgrade")

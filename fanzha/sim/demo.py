@@ -5,6 +5,7 @@ A second run finds the world and the loaded marker and starts in seconds.
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 from rich.console import Console
@@ -13,6 +14,7 @@ from sqlalchemy import func, select
 from fanzha.services.accounts import seed_demo_users
 from fanzha.services.organisations import seed_organisations
 from fanzha.sim.city import simulate
+from fanzha.sim.history import write_history
 from fanzha.sim.load import load_world
 from fanzha.store.db import Database
 from fanzha.store.models import Case
@@ -34,6 +36,10 @@ def prepare_demo(db: Database, world: Path, residents: int, days: int, seed: int
         counts = load_world(db, world, progress=True)
         loaded.write_text(json.dumps(target))
         console.print(f"Loaded: {json.dumps(counts, ensure_ascii=False)}")
+    # The city's past (2023 to the month before the simulated May 2024), so the command desk has
+    # a same-period-last-year to compare with; written once, in bulk, in about a second.
+    write_history(db, residents=residents, start=date(2023, 1, 1), end=date(2024, 4, 30), seed=seed,
+                  cases_per_100k_year=2_400, yearly_change=-0.3, loss_scale=1.6)
     with db.session() as session:
         seed_organisations(session)
         return seed_demo_users(session)

@@ -30,6 +30,7 @@ from fanzha.web.auth import (
     public,
 )
 from fanzha.web.i18n import LANG_COOKIE, request_lang
+from fanzha.web.lookup_fast_path import LookupFastPath
 from fanzha.web.rate_limit import RateLimited, RateLimits
 from fanzha.web.routers import (
     admin,
@@ -143,6 +144,7 @@ def create_app(database_url: str | None = None, secret_key: str | None = None, *
         return response
 
     app.add_middleware(SessionCookieMiddleware, secret_key=secret_key or settings.secret_key, secure=cookie_secure)
+    app.add_middleware(LookupFastPath)  # outermost: the public look-up skips sessions and routing
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for module in (auth, dashboard, intake, imports, desks, funds, funds_statements, telecom, warning, admin, audit,
                    analysis_series, analysis_mules, analysis_chart, analysis_suspects, command, publicity,

@@ -31,7 +31,8 @@ DESK_PERMISSIONS: dict[str, Permission | None] = {
 }
 COMING_DESKS: tuple[str, ...] = tuple(DESK_PERMISSIONS)
 # Desks whose pages exist open there rather than on their placeholder.
-DESK_HOMES: dict[str, str] = {"funds": "/funds", "telecom": "/telecom/orders", "warning": "/warning/leads"}
+DESK_HOMES: dict[str, str] = {"funds": "/funds", "telecom": "/telecom/orders", "warning": "/warning/leads",
+                              "analysis": "/analysis/series", "command": "/command", "public": "/public"}
 
 NAV: tuple[NavItem, ...] = (
     NavItem("home", "/", "nav.home", Permission.DASHBOARD_READ),
@@ -47,6 +48,7 @@ INTAKE_TABS: tuple[NavItem, ...] = (
     NavItem("cases", "/intake/cases", "intake.tab.cases", Permission.CASE_READ),
     NavItem("new", "/intake/new", "intake.tab.new", Permission.CASE_CREATE),
     NavItem("imports", "/imports", "intake.tab.imports", Permission.IMPORT_RUN),
+    NavItem("public_reports", "/public/reports", "intake.tab.public_reports", Permission.CASE_CREATE),
 )
 
 ADMIN_TABS: tuple[NavItem, ...] = (
@@ -60,4 +62,4 @@ def home_for(actor: Actor) -> str:
     for item in NAV:
         if item.permission is not None and actor.may(item.permission):
             return item.href
-    return "/desks/public"
+    return "/public"

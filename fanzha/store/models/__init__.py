@@ -4,16 +4,24 @@ from fanzha.store.models.api_token import ApiToken
 from fanzha.store.models.audit_entry import AuditChainHead, AuditEntry
 from fanzha.store.models.base import Base
 from fanzha.store.models.block_list_entry import BlockListEntry
+from fanzha.store.models.card_score import CardScore
 from fanzha.store.models.case import Case, CaseContact, CaseEvent, CaseTransfer
+from fanzha.store.models.consultation import Consultation
 from fanzha.store.models.crackdown import Arrest, Seizure, Suspect, SuspectEvent
 from fanzha.store.models.freeze import Freeze, Restitution
 from fanzha.store.models.graph import GraphEntity, GraphRelation
+from fanzha.store.models.helper_flag import HelperFlag
 from fanzha.store.models.import_batch import ImportBatch
+from fanzha.store.models.media_item import MediaItem
+from fanzha.store.models.mule_score import MuleScore
 from fanzha.store.models.number_order import NumberAppeal, NumberOrder, NumberOrderEvent
 from fanzha.store.models.number_score import NumberScore
 from fanzha.store.models.organisation import Organisation
 from fanzha.store.models.person import Person
 from fanzha.store.models.phone import Phone
+from fanzha.store.models.public_report import PublicReport
+from fanzha.store.models.public_sms import PublicSmsBroadcast
+from fanzha.store.models.publicity import PublicityCampaign, PublicityEvent
 from fanzha.store.models.series import Series, SeriesCase, SeriesDecision
 from fanzha.store.models.statement import StatementPosting
 from fanzha.store.models.statement_request import StatementRequest
@@ -36,4 +44,6 @@ __all__ = [
     "WarningBroadcast", "WarningMessage",
     "GraphEntity", "GraphRelation", "Series", "SeriesCase", "SeriesDecision",
     "Suspect", "SuspectEvent", "Arrest", "Seizure",
+    "MuleScore", "CardScore", "HelperFlag",
+    "PublicityCampaign", "PublicityEvent", "PublicSmsBroadcast", "MediaItem", "Consultation", "PublicReport",
 ]

@@ -56,7 +56,11 @@ class WarningLead(Base):
                       Index("ix_warning_leads_open_region", "region", "grade", "raised_at",
                             sqlite_where=_OPEN, postgresql_where=_OPEN),
                       Index("ix_warning_leads_open_city", "grade", "raised_at",
-                            sqlite_where=_OPEN, postgresql_where=_OPEN))
+                            sqlite_where=_OPEN, postgresql_where=_OPEN),
+                      # The command desk's counts by period, area and type read these alone (0016).
+                      Index("ix_warning_leads_raised_figures", "raised_at", "region", "station_id", "fraud_type"),
+                      Index("ix_warning_leads_closed_figures", "result", "closed_at", "region", "station_id",
+                            "fraud_type", "loss_avoided_fen"))
 
 
 class LeadSignal(Base):
