@@ -131,6 +131,14 @@ def test_the_case_page_masks_the_victim_and_shows_the_money(client, case_id) -> 
     assert "未分类" in page
 
 
+def test_the_case_page_leads_an_analyst_to_the_chart_and_suspects(app, client, case_id) -> None:
+    page = signed_in(app, "analyst").get(f"/intake/cases/{case_id}").text
+    assert f'href="/analysis/chart?case={case_id}"' in page
+    assert f'href="/analysis/suspects/new?case_id={case_id}"' in page
+    duty = client.get(f"/intake/cases/{case_id}").text  # the duty officer has no analysis desk
+    assert "/analysis/chart" not in duty and "/analysis/suspects/new" not in duty
+
+
 def test_status_buttons_follow_the_allowed_moves(client) -> None:
     case_id = client.post("/api/cases", json=report(report_id="JQ-PAGE-STATUS")).json()["case"]["id"]
     page = client.get(f"/intake/cases/{case_id}").text

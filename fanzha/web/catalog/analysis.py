@@ -8,4 +8,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "analysis.tab.mules": ("两卡与帮信", "Mule cards"),
     "analysis.tab.suspects": ("嫌疑人与打处", "Suspects"),
     "analysis.tab.where": ("落地分布", "Where"),
+    # links from a case's page
+    "analysis.case.chart": ("关系图", "Link chart"),
+    "analysis.case.add_suspect": ("登记嫌疑人", "Add a suspect"),
 }
