@@ -23,6 +23,7 @@ from fanzha.domain.identity import id_check_ok
 from fanzha.domain.permissions import Permission, Scope
 from fanzha.domain.report import VictimReport
 from fanzha.services import audit
+from fanzha.services.analysis.graph_build import graph_after_report
 from fanzha.services.funds.orders import raise_level1_orders
 from fanzha.services.organisations import county_center_for, known_regions, station_org_id
 from fanzha.services.telecom.number_orders import raise_from_case
@@ -129,6 +130,7 @@ def file_report(session: Session, actor: Actor, report: VictimReport, *, audited
         # whoever files the report starts it, as with the stop-payment.
         raise_from_case(session, actor if actor.may(Permission.NUMBERS_ORDER) else
                         Actor.system(f"intake:{actor.username}"[:64]), case)
+    graph_after_report(session, case.id, case.victim_id)  # the entity graph (研判) stays current
     return FiledCase(case, created=True)
 
 

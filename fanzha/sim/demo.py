@@ -83,3 +83,25 @@ def start_demo_work(db: Database, seed: int, world: Path) -> None:
         stream_city(db, world, busy)
 
     threading.Thread(target=score_then_stream, name="demo-telecom", daemon=True).start()
+    threading.Thread(target=analyse, args=(db, world), name="demo-analysis", daemon=True).start()
+
+
+def analyse(db: Database, world: Path) -> None:
+    """The analysis desk's batch work on the demo city, once: the entity graph and its candidate
+    series (串并案), the investigators' suspects and arrests from the simulated truth (so the
+    command desk has people dealt with), and the mule-card scores (两卡, 帮信)."""
+    from fanzha.domain.actor import Actor
+    from fanzha.services.analysis.mule_scoring import score_mules
+    from fanzha.services.analysis.series_refresh import refresh_graph_and_series
+    from fanzha.sim.crackdown_seed import seed_crackdown
+    from fanzha.store.models import MuleScore
+
+    series = refresh_graph_and_series(db, Actor.system("demo:series"))
+    console.print(f"Series on the analysis desk: {json.dumps(series['series'], ensure_ascii=False)}")
+    seed_crackdown(db, world)
+    with db.session() as session:
+        scored = session.scalar(select(func.count()).select_from(MuleScore)) > 0
+    if not scored:
+        run = score_mules(db, Actor.system("demo:mules-score"))
+        console.print(f"Accounts scored for mule behaviour: {run.flagged:,} of {run.accounts:,} flagged; "
+                      f"{run.serious} card holders meet a 帮信 criterion.")

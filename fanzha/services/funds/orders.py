@@ -24,6 +24,7 @@ from fanzha.domain.organisation import Bank, bank_by_name
 from fanzha.domain.permissions import Permission, Scope
 from fanzha.domain.stop_payment import MAX_STOPS_PER_ACCOUNT, OrderState, may_stop_again
 from fanzha.services import audit
+from fanzha.services.analysis.graph_build import graph_after_order
 from fanzha.store.models import Case, CaseEvent, CaseTransfer, OrderEvent, StopPaymentOrder
 
 LEVEL1 = 1
@@ -127,6 +128,7 @@ def issue_order(session: Session, case: Case, actor: Actor, at: datetime, *, lev
     order.sent_at = at
     session.add(order)
     session.flush()
+    graph_after_order(session, stop_id=order.id)  # the entity graph (研判): case involves the card
     order.order_no = f"ZF-{at.astimezone(clock.CENTER_TZ):%Y%m%d}-{order.id:06d}"
     session.add(CaseEvent(case_id=case.id, at=at, kind=EVENT_ORDER_SENT, actor=actor.username[:64],
                           detail={"order_no": order.order_no, "bank": bank.code, "account": account_number,

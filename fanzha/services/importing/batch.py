@@ -8,6 +8,7 @@ from sqlalchemy import Connection, insert, update
 from fanzha.domain import clock
 from fanzha.domain.actor import Actor
 from fanzha.services import audit
+from fanzha.services.analysis.graph_build import graph_after_batch
 from fanzha.services.importing.result import ImportResult
 from fanzha.store.models import ImportBatch
 
@@ -33,6 +34,7 @@ def close_batch(conn: Connection, batch_id: int, result: ImportResult, actor: Ac
         rows_read=result.rows_read, rows_imported=result.rows_imported,
         rows_skipped=result.rows_read - result.rows_imported,
     ))
+    graph_after_batch(conn, result.kind, batch_id)  # the entity graph (研判) stays current
     audit_import(conn, actor, result, batch_id)
 
 

@@ -37,6 +37,7 @@ from fanzha.domain.number_order import (
 from fanzha.domain.organisation import operator_by_name, operator_of_number
 from fanzha.domain.permissions import Permission, Scope
 from fanzha.services import audit
+from fanzha.services.analysis.graph_build import graph_after_order
 from fanzha.services.telecom.block_list import NewEntry, add_entry, lift_entry
 from fanzha.store.models import Case, CaseEvent, NumberAppeal, NumberOrder, NumberOrderEvent, Phone
 
@@ -124,6 +125,8 @@ def raise_order(session: Session, actor: Actor, number: str, kind: NumberOrderKi
     _move(order, NumberOrderState.SENT, actor, at, {"operator": operator, "due_at": order.due_at.isoformat()})
     session.add(order)
     session.flush()
+    if case_id is not None:
+        graph_after_order(session, number_id=order.id)  # the entity graph (研判): case involves the number
     order.order_no = f"HM-{at.astimezone(clock.CENTER_TZ):%Y%m%d}-{order.id:06d}"
     audit.record(session, actor, "number_order.raise", object_type="number_order", object_id=order.id, detail={
         "order_no": order.order_no, "number": number, "operator": operator, "kind": kind.value,
