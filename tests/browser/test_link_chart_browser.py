@@ -38,11 +38,13 @@ def _signed_in(browser, url: str, viewport: dict):
 
 
 def _tap(page, entity_id: int) -> None:
-    """Click the node where the chart draws it, as the analyst would. A click landing in the same
-    instant the chart is drawn can go unseen by Cytoscape (no person is that fast), so click
-    again, a few times at most, until the node's details show."""
+    """Click the node where the chart draws it, as the analyst would: with the chart scrolled into
+    view (the layout may place a node below the window's fold). A click landing in the same
+    instant the chart is drawn can go unseen by Cytoscape, so click again, a few times at most,
+    until the node's details show."""
     for attempt in range(4):
         x, y = page.evaluate("""(id) => {
+            window.linkChart.cy.container().scrollIntoView({block: 'center'});
             const n = window.linkChart.cy.getElementById('n' + id);
             const p = n.renderedPosition();
             const r = window.linkChart.cy.container().getBoundingClientRect();

@@ -2,19 +2,8 @@
    by kind, and suspects and cards per province. Figures come embedded in the page as JSON. */
 (function () {
   "use strict";
-  if (!window.echarts) return;
-  var font = '"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif';
-  var charts = [];
-
-  function draw(id, option) {
-    var el = document.getElementById(id);
-    if (!el) return;
-    var chart = echarts.init(el, null, { renderer: "canvas" });
-    option.textStyle = { fontFamily: font };
-    chart.setOption(option);
-    charts.push(chart);
-    el.dataset.drawn = "1";
-  }
+  if (!window.fanzhaCharts) return;
+  var draw = window.fanzhaCharts.draw;
 
   var timeline = document.getElementById("timeline-data");
   if (timeline) {
@@ -42,5 +31,4 @@
       })
     });
   }
-  window.addEventListener("resize", function () { charts.forEach(function (c) { c.resize(); }); });
 })();

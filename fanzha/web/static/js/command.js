@@ -4,23 +4,12 @@
 (function () {
   "use strict";
   var source = document.getElementById("command-data");
-  if (!source || !window.echarts) return;
+  if (!source || !window.fanzhaCharts) return;
   var data = JSON.parse(source.textContent);
   var L = data.labels;
-  var font = '"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif';
   var THIS = "#1f5fa8", LAST = "#a0a8b5";
   var wan = function (fen) { return Math.round(fen / 100) / 10000; };
-  var charts = [];
-
-  function draw(id, option) {
-    var el = document.getElementById(id);
-    if (!el) return;
-    var chart = echarts.init(el, null, { renderer: "canvas" });
-    option.textStyle = { fontFamily: font };
-    chart.setOption(option);
-    charts.push(chart);
-    el.dataset.drawn = "1";
-  }
+  var draw = window.fanzhaCharts.draw;
 
   function lines(id, thisData, lastData, name) {
     draw(id, {
@@ -58,5 +47,4 @@
   bars("chart-ages", data.ages, false);
   bars("chart-regions", data.regions, false);
 
-  window.addEventListener("resize", function () { charts.forEach(function (c) { c.resize(); }); });
 })();

@@ -3,22 +3,14 @@
 (function () {
   "use strict";
   var source = document.getElementById("dashboard-data");
-  if (!source || !window.echarts) return;
+  if (!source || !window.fanzhaCharts) return;
   var data = JSON.parse(source.textContent);
   var L = data.labels;
-  var font = '"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif';
   var palette = ["#1f5fa8", "#c8102e", "#e08a00", "#2e8b57", "#6a4c93", "#00838f", "#8d6e63", "#5c6bc0", "#d81b60", "#7cb342", "#757575", "#9e9e9e"];
   var wan = function (fen) { return Math.round(fen / 100) / 10000; };
-  var charts = [];
-
   function draw(id, option) {
-    var el = document.getElementById(id);
-    if (!el) return;
-    var chart = echarts.init(el, null, { renderer: "canvas" });
-    option.textStyle = { fontFamily: font };
     option.color = palette;
-    chart.setOption(option);
-    charts.push(chart);
+    return window.fanzhaCharts.draw(id, option);
   }
 
   draw("chart-days", {
@@ -59,5 +51,4 @@
                label: { formatter: "{b}\n{c}" } }]
   });
 
-  window.addEventListener("resize", function () { charts.forEach(function (c) { c.resize(); }); });
 })();

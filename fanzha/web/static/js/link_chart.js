@@ -162,7 +162,7 @@
       if (state.expanded.indexOf(entityId) < 0) state.expanded.push(entityId);
       var n = addChart(chart, entityId);
       cy.getElementById("n" + entityId).data("expanded", true);
-      if (n) cy.fit(undefined, 30);
+      if (n) layoutAll();  // lay the new neighbours out with the rest, so none hides another
       container.dataset.expanded = state.expanded.join(",");
     }).catch(function (err) { statusEl.textContent = err.message; });
   }

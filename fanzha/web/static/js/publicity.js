@@ -4,21 +4,10 @@
 (function () {
   "use strict";
   var source = document.getElementById("publicity-data");
-  if (!source || !window.echarts) return;
+  if (!source || !window.fanzhaCharts) return;
   var data = JSON.parse(source.textContent);
   var L = data.labels;
-  var font = '"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif';
-  var charts = [];
-
-  function draw(id, option) {
-    var el = document.getElementById(id);
-    if (!el) return;
-    var chart = echarts.init(el, null, { renderer: "canvas" });
-    option.textStyle = { fontFamily: font };
-    chart.setOption(option);
-    charts.push(chart);
-    el.dataset.drawn = "1";
-  }
+  var draw = window.fanzhaCharts.draw;
 
   function pick(rows, key) { return rows.map(function (r) { return r[key]; }); }
 
@@ -52,5 +41,4 @@
     ]
   });
 
-  window.addEventListener("resize", function () { charts.forEach(function (c) { c.resize(); }); });
 })();

@@ -4,22 +4,11 @@
 (function () {
   "use strict";
   var source = document.getElementById("warning-data");
-  if (!source || !window.echarts) return;
+  if (!source || !window.fanzhaCharts) return;
   var data = JSON.parse(source.textContent);
   var L = data.labels;
-  var font = '"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif';
   var grades = { high: "#c8102e", medium: "#e08a00", low: "#7a8594" };
-  var charts = [];
-
-  function draw(id, option) {
-    var el = document.getElementById(id);
-    if (!el) return;
-    var chart = echarts.init(el, null, { renderer: "canvas" });
-    option.textStyle = { fontFamily: font };
-    chart.setOption(option);
-    charts.push(chart);
-    el.dataset.drawn = "1";
-  }
+  var draw = window.fanzhaCharts.draw;
 
   draw("chart-open", {
     tooltip: { trigger: "axis" },
@@ -59,5 +48,4 @@
   pie("chart-sources", data.figures.sources, L.sources);
   pie("chart-types", data.figures.fraud_types, L.types);
 
-  window.addEventListener("resize", function () { charts.forEach(function (c) { c.resize(); }); });
 })();
