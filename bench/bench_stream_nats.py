@@ -14,7 +14,10 @@ stream worker as ``fanzha stream worker`` does (FastStream's batch pull consumer
 
 Printed: events published (acknowledged by the stream) and stored, events lost (published and
 not stored), duplicates, alerts, and the event-to-commit latency (send time to the commit that
-stored the record and raised its alert) at p50/p99/max for all events and for the alerting ones.
+stored the record and raised its alert) at p50/p99/max for all events and for the alerting ones;
+and where the time goes: batch sizes, time in the handler per batch (with and without an alert),
+µs per event per phase (decode, store, screen, alert, commit), the wait from send to the handler,
+and the slowest batches (when, how big, their longest phase), since the machine may be shared.
 Targets: p99 event-to-alert latency ≤ 50 ms and zero events lost at 5,000 events/s for 60 s.
 """
 from __future__ import annotations
@@ -40,6 +43,7 @@ from fanzha.events import subjects  # noqa: E402
 from fanzha.events.local_nats import LocalNats  # noqa: E402
 from fanzha.events.nats_bus import NatsBus  # noqa: E402
 from fanzha.events.publisher import publish_retrying  # noqa: E402
+from fanzha.events.stream_session import stop_checkpoints  # noqa: E402
 from fanzha.events.telecom_handler import TelecomHandler  # noqa: E402
 from fanzha.events.worker import attach  # noqa: E402
 from fanzha.store.db import Database  # noqa: E402
@@ -147,7 +151,19 @@ def main() -> None:
 
     # As the worker command does: on SQLite the commit runs on the event loop, else in a thread.
     in_thread = args.commit_in_thread or db.dialect != "sqlite"
-    handler = TelecomHandler(db, commit_in_thread=in_thread)
+    batches: list[tuple[int, float, int]] = []  # per batch: events, seconds in the handler, alerts
+    waits: list[float] = []  # per event: from its send to its batch reaching the handler, ms
+    slowest: list[tuple] = []  # per batch: oldest event's latency, when, size, ms in the handler, its longest phase
+
+    def on_batch(o) -> None:
+        busy = sum(o.phases.values())
+        batches.append((o.received, busy, len(o.alerts)))
+        waits.extend((o.committed_at - busy - t) * 1000 for t in o.sent_at)
+        if o.sent_at:
+            slowest.append(((o.committed_at - min(o.sent_at)) * 1000, o.committed_at, o.received, busy * 1000,
+                            max(o.phases, key=o.phases.get)))
+
+    handler = TelecomHandler(db, commit_in_thread=in_thread, on_batch=on_batch)
     print(f"store: {db.dialect}, {args.residents:,} residents, 1,000 flagged; commits "
           f"{'in a thread' if in_thread else 'on the event loop'}; broker {url}; "
           f"publisher {'without' if args.no_publish_acks else 'waiting for'} stream acks", flush=True)
@@ -157,6 +173,7 @@ def main() -> None:
         attach(bus, handler, batch_size=args.batch, max_wait=args.max_wait)
         await bus.start()
         handler.refresh()
+        await asyncio.to_thread(handler.ready)  # the SMS text model, loaded in the background
         gc.freeze()  # as the worker command does: the screen's long-lived objects leave the collector's scans
         out: mp.Queue = mp.get_context("spawn").Queue()
         child = mp.get_context("spawn").Process(
@@ -196,9 +213,23 @@ def main() -> None:
     print(f"stored {stored:,}, lost {lost:,}, duplicates {stats.duplicates:,}, dead letters {stats.dead_letters}, "
           f"alerts {alerts:,}, batches {stats.batches:,}, failed batches {stats.failed_batches}")
     print(f"event-to-commit latency, all events: {figures(lat)}")
+    sizes = np.array([b[0] for b in batches]) if batches else np.zeros(1)
+    took = np.array([b[1] for b in batches]) * 1000 if batches else np.zeros(1)
+    with_alerts = took[np.array([b[2] > 0 for b in batches])] if batches else np.zeros(0)
+    split = ", ".join(f"{phase} {seconds / max(stats.received, 1) * 1e6:.0f}" for phase, seconds in stats.phase_s.items())
+    print(f"batches: {len(batches):,}, events per batch p50 {np.percentile(sizes, 50):.0f} max {sizes.max()}; "
+          f"handler time per batch p50 {np.percentile(took, 50):.1f} ms, p99 {np.percentile(took, 99):.1f} ms; "
+          f"batches with an alert p50 {np.percentile(with_alerts, 50) if len(with_alerts) else 0:.1f} ms, "
+          f"p99 {np.percentile(with_alerts, 99) if len(with_alerts) else 0:.1f} ms; µs per event: {split}")
+    print(f"from send to the handler (publish, stream, fetch, queue): {figures(np.array(waits))}")
+    if slowest:
+        first = min(b[1] for b in slowest)
+        print("slowest batches (latency ms @ s into the run, events, ms in the handler, its longest phase): " + "; ".join(
+            f"{lat:.0f} @ {at - first:.2f} s, {n}, {busy:.1f} {phase}" for lat, at, n, busy, phase in sorted(slowest)[-6:]))
     alert_p99 = np.percentile(alat, 99) if len(alat) else float("nan")
     print(f"event-to-alert latency: {figures(alat)}  [target p99 ≤ 50 ms and 0 lost: "
           f"{'met' if alert_p99 <= 50 and lost == 0 else 'MISSED'}]", flush=True)
+    stop_checkpoints(db.engine)
     db.dispose()
     if server:
         server.stop()

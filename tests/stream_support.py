@@ -79,3 +79,13 @@ class RecordingDelivery:
 
     async def nack(self, delay: float | None = None) -> None:
         self.nacked = True
+
+
+def sms(msisdn: str = RESIDENT, other: str = FRAUD, *, direction: str = "收", content: str | None = "你好",
+        at: datetime | None = None, event_id: str | None = None, sent: bool = True) -> bytes:
+    """An SMS event: by default the resident's record of a message received from FRAUD."""
+    body = {"event_id": event_id or f"sms-{next(_ids)}", "msisdn": msisdn, "other": other, "direction": direction,
+            "time": (at or clock.now() - timedelta(seconds=2)).isoformat(), "content": content}
+    if sent:
+        body["sent_at"] = clock.now().isoformat()
+    return json.dumps(body, ensure_ascii=False).encode()

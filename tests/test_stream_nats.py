@@ -19,7 +19,15 @@ from fanzha.events.telecom_handler import TelecomHandler
 from fanzha.events.worker import attach
 from fanzha.store.db import Database
 from fanzha.store.models import CallRecord, StreamDeadLetter, TelecomAlert
-from tests.stream_support import FRAUD, RESIDENT, add_residents, call, flag, require_nats_server
+from tests.stream_support import (
+    FRAUD,
+    RESIDENT,
+    add_residents,
+    call,
+    flag,
+    require_nats_server,
+    sms,
+)
 
 pytestmark = pytest.mark.filterwarnings("ignore::RuntimeWarning")
 
@@ -60,6 +68,7 @@ def worker(url: str, db: Database, handler: TelecomHandler | None = None) -> tup
 def test_the_same_handler_on_nats_stores_once_dead_letters_and_alerts(nats, store) -> None:
     async def run() -> TelecomHandler:
         bus, handler = worker(nats.url, store)
+        await asyncio.to_thread(handler.ready)  # the SMS text model, loaded in the background
         await bus.start()
         publisher = NatsBus(nats.url)
         await publisher.connect()
@@ -69,19 +78,21 @@ def test_the_same_handler_on_nats_stores_once_dead_letters_and_alerts(nats, stor
                                (b'{"event_id": "broken"', "broken"),
                                (call("13900000001", "13900000002"), "plain")]:
             await publisher.publish(subjects.CALLS, data, event_id)
+        await publisher.publish(subjects.SMS, sms(RESIDENT, FRAUD, content="明天见", event_id="text"), "text")
         await until(lambda: count(store, CallRecord) == 2 and count(store, StreamDeadLetter) == 1
-                    and handler.stats.received == 4)
+                    and handler.stats.received == 5)
         await publisher.stop()
         await bus.stop()
         return handler
 
     handler = asyncio.run(run())
     with store.session() as s:
-        [alert] = s.scalars(select(TelecomAlert)).all()
+        alert, texted = s.scalars(select(TelecomAlert).order_by(TelecomAlert.id)).all()
         [letter] = s.scalars(select(StreamDeadLetter)).all()
-    assert (alert.action, alert.resident_number) == ("blocked", RESIDENT)
+    assert (alert.action, alert.resident_number, alert.grade) == ("blocked", RESIDENT, "high")
+    assert (texted.action, texted.resident_number, texted.grade) == ("callback", RESIDENT, "medium")  # the SMS
     assert "JSON" in letter.reason and letter.event_id is None
-    assert (handler.stats.stored, handler.stats.duplicates, handler.stats.dead_letters) == (2, 1, 1)
+    assert (handler.stats.stored, handler.stats.duplicates, handler.stats.dead_letters) == (3, 1, 1)
 
 
 def test_a_consumer_restart_and_a_server_restart_mid_stream_lose_nothing_and_duplicate_nothing(nats, store) -> None:

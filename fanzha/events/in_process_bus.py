@@ -3,7 +3,8 @@
 Chosen over FastStream's TestBroker because that is a test double (it patches a real broker's
 publish to call handlers inline, without batches, acknowledgement or redelivery), while the
 embedded demo needs the consumer's real behaviour: batches, ack after commit, redelivery of what
-was not acknowledged. Queues live in memory: this broker survives a consumer's restart within
+was not acknowledged (``PIPELINE`` batches in hand at once; the handler keeps commits in order).
+Queues live in memory: this broker survives a consumer's restart within
 the process, not the process's own end (production durability is JetStream's).
 """
 from __future__ import annotations
@@ -18,6 +19,10 @@ from fanzha.events.delivery import BatchHandler
 from fanzha.events.event_bus import DEFAULT_BATCH, DEFAULT_MAX_WAIT
 
 log = logging.getLogger("fanzha.events")
+# Batches a consumer has in hand at once. 2 lets the next batch be read while one commits in a
+# thread, but on SQLite that was measured slower (40,800 against 42,800 events/s): reading holds the
+# GIL that the driver's insert needs for every row. Kept for a store that gains from it.
+PIPELINE = 1
 
 
 @dataclass
@@ -53,8 +58,8 @@ class _Subscription:
     batch_size: int
     max_wait: float
     task: asyncio.Task | None = None
-    in_flight: list[_Message] = field(default_factory=list)
-    deliveries: list[InProcessDelivery] = field(default_factory=list)
+    in_flight: list[list[InProcessDelivery]] = field(default_factory=list)  # batches handed, not yet settled
+    paused_until: float = 0.0  # after a refused batch, the consumer waits before taking more
 
 
 class InProcessBus:
@@ -99,16 +104,15 @@ class InProcessBus:
                     await sub.task
                 sub.task = None
             queue = self._queue(sub.subject)
-            acked = {id(d._message) for d in sub.deliveries if d.settled == "ack"}
-            for message in reversed(sub.in_flight):
-                if id(message) not in acked:
-                    queue.appendleft(message)
-            sub.in_flight, sub.deliveries = [], []
+            for delivery in reversed([d for batch in sub.in_flight for d in batch]):
+                if delivery.settled != "ack":
+                    queue.appendleft(delivery._message)
+            sub.in_flight = []
 
     def pending(self, subject: str | None = None) -> int:
         """Events published and not yet acknowledged."""
         subjects = [subject] if subject else list(self._queues)
-        return sum(len(self._queues.get(s, ())) + len(self._subs[s].in_flight if s in self._subs else ())
+        return sum(len(self._queues.get(s, ())) + sum(map(len, self._subs[s].in_flight if s in self._subs else ()))
                    for s in subjects)
 
     async def drain(self, timeout: float = 60.0) -> None:
@@ -127,26 +131,41 @@ class InProcessBus:
         return [queue.popleft() for _ in range(min(sub.batch_size, len(queue)))]
 
     async def _consume(self, sub: _Subscription) -> None:
+        """Hand batches to the handler, up to ``PIPELINE`` at once (the handler keeps its commits in order)."""
+        running: set[asyncio.Task] = set()
+        try:
+            loop = asyncio.get_running_loop()
+            while True:
+                if (pause := sub.paused_until - loop.time()) > 0:
+                    await asyncio.sleep(pause)
+                messages = await self._next_batch(sub)
+                deliveries = []
+                for m in messages:
+                    m.attempt += 1
+                    deliveries.append(InProcessDelivery(m.subject, m.data, m.attempt, m))
+                sub.in_flight.append(deliveries)
+                running.add(asyncio.create_task(self._handle(sub, deliveries)))
+                while len(running) >= PIPELINE:
+                    done, running = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for task in running:
+                task.cancel()
+            await asyncio.gather(*running, return_exceptions=True)
+
+    async def _handle(self, sub: _Subscription, deliveries: list[InProcessDelivery]) -> None:
+        try:
+            await sub.handler(sub.subject, deliveries)  # type: ignore[arg-type]
+        except asyncio.CancelledError:
+            raise  # stopping: stop() puts back what was not acknowledged
+        except Exception:  # noqa: BLE001 - unacknowledged events come back; say why
+            log.exception("handler for %s failed; %d events will be delivered again", sub.subject, len(deliveries))
+        again = [d for d in deliveries if d.settled != "ack"]
+        self.acked += len(deliveries) - len(again)
         queue = self._queue(sub.subject)
-        while True:
-            sub.in_flight = await self._next_batch(sub)
-            deliveries = sub.deliveries = []
-            for m in sub.in_flight:
-                m.attempt += 1
-                deliveries.append(InProcessDelivery(m.subject, m.data, m.attempt, m))
-            try:
-                await sub.handler(sub.subject, deliveries)  # type: ignore[arg-type]
-            except asyncio.CancelledError:
-                raise
-            except Exception:  # noqa: BLE001 - unacknowledged events come back; say why
-                log.exception("handler for %s failed; %d events will be delivered again",
-                              sub.subject, len(deliveries))
-            again = [d for d in deliveries if d.settled != "ack"]
-            self.acked += len(deliveries) - len(again)
-            for d in reversed(again):
-                queue.appendleft(d._message)
-            sub.in_flight, sub.deliveries = [], []
-            if again:
-                self._ready[sub.subject].set()
-                delay = max((d.nack_delay or 0.0) for d in again)
-                await asyncio.sleep(delay or 0.01)
+        for d in reversed(again):
+            queue.appendleft(d._message)
+        sub.in_flight = [batch for batch in sub.in_flight if batch is not deliveries]
+        if again:
+            self._ready[sub.subject].set()
+            delay = max((d.nack_delay or 0.0) for d in again) or 0.01
+            sub.paused_until = asyncio.get_running_loop().time() + delay

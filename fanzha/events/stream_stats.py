@@ -7,6 +7,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 LATENCIES_KEPT = 2_000_000
+# Where a batch's time goes: reading the events, storing the records, screening them, raising
+# alerts and leads, and the commit itself (the store writing its pages).
+PHASES = ("decode", "store", "screen", "alert", "commit")
 
 
 @dataclass
@@ -22,6 +25,7 @@ class BatchOutcome:
     committed_at: float  # epoch seconds, just after the commit
     sent_at: list[float] = field(default_factory=list)  # the producers' publish times, when given
     alert_sent_at: list[float] = field(default_factory=list)  # the same, for events that raised an alert
+    phases: dict[str, float] = field(default_factory=dict)  # seconds spent: decode, store, screen, alert, commit
 
 
 @dataclass
@@ -35,6 +39,7 @@ class StreamStats:
     failed_batches: int = 0
     latencies_ms: deque = field(default_factory=lambda: deque(maxlen=LATENCIES_KEPT))
     alert_latencies_ms: deque = field(default_factory=lambda: deque(maxlen=LATENCIES_KEPT))
+    phase_s: dict[str, float] = field(default_factory=lambda: dict.fromkeys(PHASES, 0.0))
 
     def add(self, outcome: BatchOutcome) -> None:
         self.batches += 1
@@ -43,6 +48,8 @@ class StreamStats:
         self.duplicates += outcome.duplicates
         self.dead_letters += outcome.dead_letters
         self.alerts += len(outcome.alerts)
+        for phase, seconds in outcome.phases.items():
+            self.phase_s[phase] = self.phase_s.get(phase, 0.0) + seconds
         done = outcome.committed_at
         self.latencies_ms.extend((done - t) * 1000.0 for t in outcome.sent_at)
         self.alert_latencies_ms.extend((done - t) * 1000.0 for t in outcome.alert_sent_at)
@@ -56,4 +63,5 @@ class StreamStats:
                 "failed_batches": self.failed_batches,
                 "latency_ms_p50": pct(self.latencies_ms, 50), "latency_ms_p99": pct(self.latencies_ms, 99),
                 "alert_latency_ms_p50": pct(self.alert_latencies_ms, 50),
-                "alert_latency_ms_p99": pct(self.alert_latencies_ms, 99)}
+                "alert_latency_ms_p99": pct(self.alert_latencies_ms, 99),
+                "seconds": {phase: round(seconds, 3) for phase, seconds in self.phase_s.items()}}

@@ -293,3 +293,14 @@ def _existing_edges(conn: Connection, edges: pl.DataFrame) -> dict:
 
 def clear_relations(conn: Connection) -> None:
     conn.execute(delete(RELATIONS))
+
+
+def forget_case(conn: Connection, case_id: int) -> None:
+    """Remove a case's node, its edges and its place in any series, before a store clean-up
+    deletes the case (the desks never delete cases; the graph must not block one that does)."""
+    from fanzha.store.models import SeriesCase
+
+    node = select(ENTITIES.c.id).where(ENTITIES.c.case_id == case_id).scalar_subquery()
+    conn.execute(delete(RELATIONS).where((RELATIONS.c.src_id == node) | (RELATIONS.c.dst_id == node)))
+    conn.execute(delete(ENTITIES).where(ENTITIES.c.case_id == case_id))
+    conn.execute(delete(SeriesCase.__table__).where(SeriesCase.__table__.c.case_id == case_id))

@@ -1,4 +1,5 @@
-"""Telecom alerts (涉诈通话预警): a flagged number talking to a resident, top grade, once per call.
+"""Telecom alerts (涉诈通话预警): a flagged number talking to a resident, top grade, once per call;
+and a fraud SMS to a resident (涉诈短信预警), graded below a live call, once per message.
 
 Raised by the stream's consumer in the same transaction that stores the call, so an alert never
 exists for a call that was not stored and a redelivered call raises nothing new. Listed for the
@@ -25,6 +26,8 @@ from fanzha.services.importing.keys import SEPARATOR
 from fanzha.store.models import Person, TelecomAlert
 
 TOP_GRADE = "high"  # 高
+SMS_FLAGGED_GRADE = "medium"  # 中: a flagged number texted a resident
+SMS_TEXT_GRADE = "low"  # 低: an SMS that reads like fraud, from a number not flagged
 OPEN = "open"
 MAX_LIST = 500
 
@@ -42,32 +45,42 @@ class AlertDraft:
     operator: str | None
     reason: str
     action: str
+    grade: str = TOP_GRADE
+    kind: str = "call"  # call / sms
+    evidence: dict | None = None  # handed to the warning desk with the lead (e.g. the text model's confidence)
 
 
-def alert_key(resident_number: str, flagged_number: str, call_start: datetime) -> str:
-    """One key per call: both operators' records of the call give the same key."""
+def alert_key(resident_number: str, flagged_number: str, call_start: datetime, kind: str = "call") -> str:
+    """One key per call (or SMS): both operators' records of it give the same key."""
     start = call_start.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-    return sha1(SEPARATOR.join(("alert", resident_number, flagged_number, start)).encode()).hexdigest()
+    head = "alert" if kind == "call" else f"alert-{kind}"
+    return sha1(SEPARATOR.join((head, resident_number, flagged_number, start)).encode()).hexdigest()
 
 
 def raise_alerts(session: Session, drafts: Sequence[AlertDraft]) -> list[int]:
     """Store the alerts not raised before (per call); the ids of the new ones."""
+    return [alert_id for alert_id, _ in raise_alerts_by_draft(session, drafts)]
+
+
+def raise_alerts_by_draft(session: Session, drafts: Sequence[AlertDraft]) -> list[tuple[int, AlertDraft]]:
+    """Store the alerts not raised before (per call or SMS); each new one's id with its draft."""
     if not drafts:
         return []
     now = clock.now()
-    rows = {}
+    rows, by_key = {}, {}
     for d in drafts:
-        key = alert_key(d.resident_number, d.flagged_number, d.call_start)
+        key = alert_key(d.resident_number, d.flagged_number, d.call_start, d.kind)
+        by_key.setdefault(key, d)
         rows.setdefault(key, {
-            "dedup_key": key, "grade": TOP_GRADE, "person_id": d.person_id, "resident_number": d.resident_number,
+            "dedup_key": key, "grade": d.grade, "person_id": d.person_id, "resident_number": d.resident_number,
             "flagged_number": d.flagged_number, "block_entry_id": d.block_entry_id,
             "call_record_key": d.call_record_key, "call_start": d.call_start, "operator": d.operator,
             "reason": d.reason, "action": d.action, "state": OPEN, "raised_at": now,
         })
     table = TelecomAlert.__table__
     make = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    stmt = make(table).on_conflict_do_nothing(index_elements=["dedup_key"]).returning(table.c.id)
-    return list(session.scalars(stmt, list(rows.values())).all())
+    stmt = make(table).on_conflict_do_nothing(index_elements=["dedup_key"]).returning(table.c.id, table.c.dedup_key)
+    return sorted((alert_id, by_key[key]) for alert_id, key in session.execute(stmt, list(rows.values())).all())
 
 
 def _may_list(actor: Actor) -> None:

@@ -7,6 +7,8 @@ redelivered call changes nothing.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -20,18 +22,21 @@ SCREEN = Actor.system("call-screen")
 HANDED_OVER = "handed_over"
 
 
-def leads_from_alerts(session: Session, alert_ids: list[int]) -> list[int]:
-    """Take each alert as a signal; returns the ids of the leads touched."""
+def leads_from_alerts(session: Session, alert_ids: list[int], *, source: LeadSource = LeadSource.CALL_IN_PROGRESS,
+                      evidence: Mapping[int, dict] | None = None) -> list[int]:
+    """Take each alert as a signal; returns the ids of the leads touched. An SMS alert comes as
+    ``fraud_contact`` (graded by the warning desk's rules, below a live call), with ``evidence``
+    per alert id (the text model's confidence)."""
     if not alert_ids:
         return []
     leads = []
     for alert in session.scalars(select(TelecomAlert).where(TelecomAlert.id.in_(alert_ids)).order_by(TelecomAlert.id)):
         try:
             taken = take_signal(session, SCREEN, SignalIn(
-                source=LeadSource.CALL_IN_PROGRESS, ref=f"alert:{alert.id}", at=alert.call_start,
+                source=source, ref=f"alert:{alert.id}", at=alert.call_start,
                 phone=alert.resident_number, stage=Stage.CONTACTED,
                 evidence={"number": alert.flagged_number, "alert_id": alert.id, "action": alert.action,
-                          "reason": alert.reason}))
+                          "reason": alert.reason, **((evidence or {}).get(alert.id) or {})}))
         except InputRejected:  # a resident the city cannot place: the alert stays open on the telecom desk
             continue
         alert.state = HANDED_OVER
