@@ -23,6 +23,12 @@ BENCHES = [
     ("drill warning", ["bench_drill_warning.py", "--residents", "100000", "--seed", "7"]),
     ("screening", ["bench_screening.py", "--events", "1000000", "--pipeline-events", "1000000"]),
     ("stream nats", ["bench_stream_nats.py", "--rate", "5000", "--seconds", "60"]),
+    ("series", ["bench_series.py", "--scale", "1.0"]),
+    ("graph expand", ["bench_graph_expand.py"]),  # 10M entities / 50M relations: ~8 min, ~17 GB of disk
+    ("mules", ["bench_mules.py"]),
+    ("command", ["bench_command.py"]),
+    ("report", ["bench_report.py"]),
+    ("public lookup", ["bench_public_lookup.py"]),
 ]
 
 
