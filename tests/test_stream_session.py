@@ -31,9 +31,8 @@ def test_a_stream_transaction_commits_or_rolls_back_as_a_whole(db) -> None:
     stop_checkpoints(db.engine)
 
 
-def test_on_sqlite_the_commit_does_no_checkpoint_and_the_thread_does(db) -> None:
-    if db.dialect != "sqlite":
-        pytest.skip("PostgreSQL has no WAL checkpoints to move")
+def test_on_sqlite_the_commit_does_no_checkpoint_and_the_thread_does(sqlite_db) -> None:
+    db = sqlite_db  # PostgreSQL has no WAL checkpoints to move
     with db.engine.connect() as conn:
         default = conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar()
     with stream_session(db) as s:
