@@ -51,6 +51,15 @@ def test_further_into_the_script_never_lowers_the_grade(amount: int, age) -> Non
     assert points == sorted(points)
 
 
+def test_a_citizen_reporting_someone_deep_in_a_script_is_worth_a_visit_today() -> None:
+    engaged = Signals(frozenset({LeadSource.CITIZEN_REPORT}), stage=Stage.ENGAGED)
+    graded = grade(engaged)
+    assert (graded.grade, graded.points) == (Grade.MEDIUM, 3)  # 2 (deep in the script) + 1 (a witness)
+    assert (1, "群众举报", "a citizen reported it") in graded.reasons
+    paying = grade(Signals(frozenset({LeadSource.CITIZEN_REPORT}), stage=Stage.PAYING, amount_at_stake_fen=1))
+    assert (paying.grade, paying.points) == (Grade.MEDIUM, 5)  # 3 + 1 (money) + 1
+
+
 def test_time_limits_per_grade() -> None:
     at = datetime(2024, 5, 30, 8, 0, tzinfo=UTC)
     assert sign_by(at, Grade.HIGH) - at == timedelta(minutes=10)

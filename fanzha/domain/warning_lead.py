@@ -113,6 +113,8 @@ def grade(signals: Signals) -> Grading:
         reasons.append((2, "24 小时内被联系 3 次以上", "contacted 3+ times in 24 hours"))
     elif signals.contacts_24h == 2:
         reasons.append((1, "24 小时内被联系 2 次", "contacted twice in 24 hours"))
+    if LeadSource.CITIZEN_REPORT in signals.sources:  # a person saw it happen: no model's guess
+        reasons.append((1, "群众举报", "a citizen reported it"))
     if len(signals.sources) >= 2:
         reasons.append((1, "多个来源的预警", "signals from several sources"))
     points = sum(r[0] for r in reasons)
