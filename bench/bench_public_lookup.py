@@ -222,8 +222,8 @@ def wait_up(port: int, proc: subprocess.Popen, timeout: float = 180) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    # One worker: with --workers 2 uvicorn answered every request about 44 ms late on this machine
-    # (a fixed stall, not load; see docs/benchmarks.md), so the measured deployment is one worker.
+    # One worker: uvicorn 0.54's --workers N leaves Nagle on for every connection (its issue #3149),
+    # so each keep-alive answer waits ~44 ms for the client's delayed ACK (docs/benchmarks.md).
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=64)
