@@ -10,7 +10,7 @@ from sqlalchemy import select
 from web_support import api_client, make_app, signed_in
 
 from fanzha.domain import clock
-from fanzha.store.models import NumberOrder, NumberScore
+from fanzha.store.models import NumberOrder, NumberScore, TelecomAlert
 
 USERS = (("duty", "duty_officer", "city"), ("cmcc", "operator_liaison", "operator-CMCC"),
          ("ctcc", "operator_liaison", "operator-CTCC"), ("icbc", "bank_liaison", "bank-ICBC"))
@@ -64,6 +64,13 @@ def test_operator_works_its_queue_and_an_appeal_in_the_pages(tmp_path) -> None:
     assert by_number["13812345678"][3] == "manual"
     assert signed_in(app, "icbc").get("/telecom/orders", follow_redirects=False).status_code == 403
     assert "涉诈通话预警" in duty.get("/telecom/alerts").text
+    with app.state.db.session() as s:  # an SMS's alert, graded below a call in progress
+        s.add(TelecomAlert(dedup_key="sms-alert-page", grade="medium", resident_number="13912345678",
+                           flagged_number="17312345679", call_record_key="k" * 40, call_start=clock.now(),
+                           reason="涉诈号码短信 SMS from a flagged number", action="callback", state="open",
+                           raised_at=clock.now()))
+    alerts = duty.get("/telecom/alerts").text
+    assert 'data-grade="medium"' in alerts and ">中</span>" in alerts
     with app.state.db.session() as s:
         s.add(NumberScore(number="17312345678", score=0.93, reasons=[
             {"feature": "callee_dispersion", "value": 0.98, "contribution": 2.1}], window_days=30.0,
