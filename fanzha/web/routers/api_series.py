@@ -2,11 +2,13 @@
 analysts' decisions (confirm, reject, rename, split, merge). Numbers come masked, as on the pages."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
 
 from fanzha.domain.actor import Actor
 from fanzha.domain.errors import InputRejected
@@ -52,16 +54,21 @@ def _refused(exc: InputRejected, what: str) -> ApiError:
     return ApiError(422, f"the {what} was refused, nothing changed; fix what is named and send it again", exc.problems)
 
 
+def _in_session(db, what: str, work: Callable[[Session], dict]) -> dict:
+    """Run one use case in its own transaction; a refusal becomes the API's 404 or 422."""
+    try:
+        with db.session() as session:
+            return work(session)
+    except InputRejected as exc:
+        raise _refused(exc, what) from None
+
+
 @router.get("")
 def list_route(state: Annotated[str | None, Query(max_length=16)] = None,
                limit: Annotated[int, Query(ge=1, le=200)] = 50, offset: Annotated[int, Query(ge=0)] = 0,
                actor: Actor = Depends(requires(Permission.ANALYSIS_READ)), db=Depends(get_db)) -> dict:
     """Series by loss, largest first; ``state`` filters (candidate, confirmed, rejected, merged, split)."""
-    try:
-        with db.session() as session:
-            return list_series(session, actor, state, limit=limit, offset=offset)
-    except InputRejected as exc:
-        raise _refused(exc, "query") from None
+    return _in_session(db, "query", lambda session: list_series(session, actor, state, limit=limit, offset=offset))
 
 
 @router.post("/detect")
@@ -76,59 +83,38 @@ async def detect_route(actor: Actor = Depends(requires(Permission.ANALYSIS_WORK)
 
 @router.post("/merge")
 def merge_route(body: MergeIn, actor: Actor = Depends(requires(Permission.ANALYSIS_WORK)), db=Depends(get_db)) -> dict:
-    try:
-        with db.session() as session:
-            return summary(merge(session, actor, body.series_ids, body.name, body.note))
-    except InputRejected as exc:
-        raise _refused(exc, "merge") from None
+    return _in_session(db, "merge", lambda session: summary(merge(session, actor, body.series_ids, body.name, body.note)))
 
 
 @router.get("/{series_id}")
 def read_route(series_id: SeriesId, actor: Actor = Depends(requires(Permission.ANALYSIS_READ)),
                db=Depends(get_db)) -> dict:
-    try:
-        with db.session() as session:
-            return series_detail(session, actor, series_id)
-    except InputRejected as exc:
-        raise _refused(exc, "query") from None
+    return _in_session(db, "query", lambda session: series_detail(session, actor, series_id))
 
 
 @router.post("/{series_id}/confirm")
 def confirm_route(series_id: SeriesId, body: NoteIn, actor: Actor = Depends(requires(Permission.ANALYSIS_WORK)),
                   db=Depends(get_db)) -> dict:
-    try:
-        with db.session() as session:
-            return summary(confirm(session, actor, series_id, body.note))
-    except InputRejected as exc:
-        raise _refused(exc, "decision") from None
+    return _in_session(db, "decision", lambda session: summary(confirm(session, actor, series_id, body.note)))
 
 
 @router.post("/{series_id}/reject")
 def reject_route(series_id: SeriesId, body: NoteIn, actor: Actor = Depends(requires(Permission.ANALYSIS_WORK)),
                  db=Depends(get_db)) -> dict:
-    try:
-        with db.session() as session:
-            return summary(reject(session, actor, series_id, body.note))
-    except InputRejected as exc:
-        raise _refused(exc, "decision") from None
+    return _in_session(db, "decision", lambda session: summary(reject(session, actor, series_id, body.note)))
 
 
 @router.post("/{series_id}/rename")
 def rename_route(series_id: SeriesId, body: RenameIn, actor: Actor = Depends(requires(Permission.ANALYSIS_WORK)),
                  db=Depends(get_db)) -> dict:
-    try:
-        with db.session() as session:
-            return summary(rename(session, actor, series_id, body.name, body.note))
-    except InputRejected as exc:
-        raise _refused(exc, "rename") from None
+    return _in_session(db, "rename", lambda session: summary(rename(session, actor, series_id, body.name, body.note)))
 
 
 @router.post("/{series_id}/split")
 def split_route(series_id: SeriesId, body: SplitIn, actor: Actor = Depends(requires(Permission.ANALYSIS_WORK)),
                 db=Depends(get_db)) -> dict:
-    try:
-        with db.session() as session:
-            first, rest = split(session, actor, series_id, body.case_ids, body.note)
-            return {"split_out": summary(first), "rest": summary(rest)}
-    except InputRejected as exc:
-        raise _refused(exc, "split") from None
+    def work(session: Session) -> dict:
+        first, rest = split(session, actor, series_id, body.case_ids, body.note)
+        return {"split_out": summary(first), "rest": summary(rest)}
+
+    return _in_session(db, "split", work)
