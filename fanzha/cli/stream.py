@@ -92,6 +92,10 @@ def worker(
     batch: Annotated[int, typer.Option(min=1, max=10_000, help="most events stored per transaction")] = 500,
     stats_every: Annotated[float, typer.Option(min=0.5, help="seconds between progress lines")] = 10.0,
     ack_wait: Annotated[float, typer.Option(min=1, help="seconds before an unacknowledged event comes again")] = 30.0,
+    graph_every: Annotated[float | None, typer.Option(
+        min=0, help="seconds between merging the streamed records into the entity graph (0: never); default 5 "
+                    "on PostgreSQL, never on SQLite, whose single writer would stall the stream during a merge "
+                    "(run `fanzha analyze graph` there)")] = None,
 ) -> None:
     """Consume call and SMS events from NATS: store once, screen, raise alerts; until Ctrl-C."""
     from fanzha.events.event_bus import broker_url, make_bus
@@ -109,6 +113,12 @@ def worker(
     # cut the p99 latency (72 ms against 136 ms in one pair of runs of bench/bench_stream_nats.py);
     # a server database keeps its own thread.
     handler = telecom_worker(bus, db, batch_size=batch, commit_in_thread=db.dialect != "sqlite")
+    every = graph_every if graph_every is not None else (0.0 if db.dialect == "sqlite" else 5.0)
+    follower = None
+    if every > 0:
+        from fanzha.services.analysis.graph_follow import StreamFollower
+
+        follower = StreamFollower(db, interval_s=every).start()
 
     async def run() -> None:
         stop = asyncio.Event()
@@ -127,6 +137,8 @@ def worker(
         await bus.stop()
 
     asyncio.run(run())
+    if follower is not None:
+        follower.stop()
     console.print_json(json.dumps(handler.stats.as_dict()))
 
 

@@ -62,6 +62,7 @@ def start_demo_work(db: Database, seed: int, world: Path) -> None:
     import threading
 
     from fanzha.domain.actor import Actor
+    from fanzha.services.analysis.graph_follow import StreamFollower
     from fanzha.services.telecom.number_scoring import score_numbers
     from fanzha.sim.bank_desks import SimulatedBanks
     from fanzha.sim.live_stream import stream_city
@@ -70,6 +71,7 @@ def start_demo_work(db: Database, seed: int, world: Path) -> None:
 
     SimulatedBanks(db, seed=seed).start()
     SimulatedOperators(db, seed=seed).start()
+    StreamFollower(db, interval_s=10.0).start()  # the streamed calls join the analysts' graph
 
     def score_then_stream() -> None:
         with db.session() as session:

@@ -266,12 +266,16 @@ _CALL_COLS = {"id": pl.Int64, "msisdn": pl.String, "other": pl.String, "call_typ
               "at": pl.Datetime("us", "UTC"), "imei": pl.String}
 
 
-def call_facts(conn: Connection, batch_id: int | None = None) -> Iterator[pl.DataFrame]:
-    """Phone → phone (called, from the caller), phone → IMEI (used), per chunk."""
+def call_facts(conn: Connection, batch_id: int | None = None,
+               streamed: tuple[int, int] | None = None) -> Iterator[pl.DataFrame]:
+    """Phone → phone (called, from the caller), phone → IMEI (used), per chunk: all calls, one
+    import batch's, or the streamed ones (no batch) with ids in ``streamed`` = (after, up to)."""
     cr = CallRecord
     stmt = select(cr.id, cr.msisdn, cr.other, cr.call_type, _raw_time(conn, cr.start_time), cr.imei)
     if batch_id is not None:
         stmt = stmt.where(cr.import_batch_id == batch_id)
+    if streamed is not None:
+        stmt = stmt.where(cr.import_batch_id.is_(None), cr.id > streamed[0], cr.id <= streamed[1])
     for rows in _chunks(conn, stmt, cr.id):
         df = _timed_frame(conn, rows, _CALL_COLS)
         me, other = _phone("msisdn"), _phone("other")
@@ -287,12 +291,15 @@ _SMS_COLS = {"id": pl.Int64, "msisdn": pl.String, "other": pl.String, "direction
              "at": pl.Datetime("us", "UTC")}
 
 
-def sms_facts(conn: Connection, batch_id: int | None = None) -> Iterator[pl.DataFrame]:
-    """Phone → phone (texted, from the sender), per chunk."""
+def sms_facts(conn: Connection, batch_id: int | None = None,
+              streamed: tuple[int, int] | None = None) -> Iterator[pl.DataFrame]:
+    """Phone → phone (texted, from the sender), per chunk; ``batch_id`` and ``streamed`` as for calls."""
     sr = SmsRecord
     stmt = select(sr.id, sr.msisdn, sr.other, sr.direction, _raw_time(conn, sr.time))
     if batch_id is not None:
         stmt = stmt.where(sr.import_batch_id == batch_id)
+    if streamed is not None:
+        stmt = stmt.where(sr.import_batch_id.is_(None), sr.id > streamed[0], sr.id <= streamed[1])
     for rows in _chunks(conn, stmt, sr.id):
         df = _timed_frame(conn, rows, _SMS_COLS)
         me, other = _phone("msisdn"), _phone("other")
