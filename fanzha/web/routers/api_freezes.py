@@ -38,6 +38,7 @@ from fanzha.web.deps import get_db
 from fanzha.web.errors import ApiError
 from fanzha.web.routers.api_orders import OrderOut
 from fanzha.web.schemas import ErrorOut, api_responses
+from fanzha.web.use_case import in_session
 
 router = APIRouter(tags=["freezes"])
 FreezeState = Literal["active", "released", "returned", "expired"]
@@ -166,11 +167,8 @@ def _refused(exc: InputRejected) -> ApiError:
 def list_all(state: Annotated[FreezeState | None, Query()] = None,
              actor: Actor = Depends(requires(Permission.ORDERS_READ)), db=Depends(get_db)) -> FreezeListOut:
     """The freezes the client sees (a bank: those at that bank), soonest to end first."""
-    try:
-        with db.session() as session:
-            return FreezeListOut(rows=[FreezeOut.of(f) for f in list_freezes(session, actor, state)])
-    except InputRejected as exc:
-        raise _refused(exc) from None
+    return in_session(db, _refused, lambda session:
+                      FreezeListOut(rows=[FreezeOut.of(f) for f in list_freezes(session, actor, state)]))
 
 
 @router.get("/api/funds/expiring", response_model=ExpiringListOut, responses=api_responses())
@@ -189,11 +187,8 @@ def list_expiring(within_hours: Annotated[int, Query(ge=1, le=24 * 366, descript
 def read_freeze(order_id: OrderId, actor: Actor = Depends(requires(Permission.ORDERS_READ)),
                 db=Depends(get_db)) -> FreezeOut:
     """The freeze an order was converted to."""
-    try:
-        with db.session() as session:
-            return FreezeOut.of(get_freeze(session, actor, freeze_id_of_order(session, order_id)))
-    except InputRejected as exc:
-        raise _refused(exc) from None
+    return in_session(db, _refused, lambda session:
+                      FreezeOut.of(get_freeze(session, actor, freeze_id_of_order(session, order_id))))
 
 
 @router.post("/api/orders/{order_id}/freeze", response_model=FreezeOut, status_code=201,
@@ -201,23 +196,16 @@ def read_freeze(order_id: OrderId, actor: Actor = Depends(requires(Permission.OR
 def create_freeze(order_id: OrderId, body: FreezeIn, actor: Actor = Depends(requires(Permission.ORDERS_ISSUE)),
                   db=Depends(get_db)) -> FreezeOut:
     """Convert a stopped order to a six-month freeze (止付转冻结); once per order."""
-    try:
-        with db.session() as session:
-            return FreezeOut.of(convert_to_freeze(session, actor, order_id, body.legal_document_no, body.amount_fen))
-    except InputRejected as exc:
-        raise _refused(exc) from None
+    return in_session(db, _refused, lambda session:
+                      FreezeOut.of(convert_to_freeze(session, actor, order_id, body.legal_document_no, body.amount_fen)))
 
 
 @router.post("/api/orders/{order_id}/freeze/renew", response_model=FreezeOut, responses=api_responses(more=REFUSED))
 def renew(order_id: OrderId, body: RenewIn, actor: Actor = Depends(requires(Permission.ORDERS_ISSUE)),
           db=Depends(get_db)) -> FreezeOut:
     """Renew the order's freeze six months on from its current expiry (续冻)."""
-    try:
-        with db.session() as session:
-            return FreezeOut.of(renew_freeze(session, actor, freeze_id_of_order(session, order_id),
-                                             body.legal_document_no))
-    except InputRejected as exc:
-        raise _refused(exc) from None
+    return in_session(db, _refused, lambda session: FreezeOut.of(renew_freeze(session, actor, freeze_id_of_order(session, order_id),
+                                                                              body.legal_document_no)))
 
 
 @router.post("/api/orders/{order_id}/freeze/release", response_model=FreezeOut,
@@ -225,11 +213,8 @@ def renew(order_id: OrderId, body: RenewIn, actor: Actor = Depends(requires(Perm
 def release_the_freeze(order_id: OrderId, body: ReleaseIn, actor: Actor = Depends(requires(Permission.ORDERS_ISSUE)),
                        db=Depends(get_db)) -> FreezeOut:
     """Release the order's freeze (解冻), with a reason."""
-    try:
-        with db.session() as session:
-            return FreezeOut.of(release_freeze(session, actor, freeze_id_of_order(session, order_id), body.reason))
-    except InputRejected as exc:
-        raise _refused(exc) from None
+    return in_session(db, _refused, lambda session:
+                      FreezeOut.of(release_freeze(session, actor, freeze_id_of_order(session, order_id), body.reason)))
 
 
 @router.get("/api/orders/{order_id}/freeze/return", response_model=ReturnPlanOut,
@@ -237,11 +222,8 @@ def release_the_freeze(order_id: OrderId, body: ReleaseIn, actor: Actor = Depend
 def read_return(order_id: OrderId, actor: Actor = Depends(requires(Permission.ORDERS_ISSUE)),
                 db=Depends(get_db)) -> ReturnPlanOut:
     """The return as it stands: the victims, their shares, the notice and what still blocks it."""
-    try:
-        with db.session() as session:
-            return ReturnPlanOut.of(return_plan(session, actor, freeze_id_of_order(session, order_id)))
-    except InputRejected as exc:
-        raise _refused(exc) from None
+    return in_session(db, _refused, lambda session:
+                      ReturnPlanOut.of(return_plan(session, actor, freeze_id_of_order(session, order_id))))
 
 
 @router.post("/api/orders/{order_id}/freeze/notice", response_model=ReturnPlanOut,
@@ -249,11 +231,8 @@ def read_return(order_id: OrderId, actor: Actor = Depends(requires(Permission.OR
 def notice(order_id: OrderId, actor: Actor = Depends(requires(Permission.ORDERS_ISSUE)),
            db=Depends(get_db)) -> ReturnPlanOut:
     """Publish the 30-day public notice (公告) a proportional return waits for; once."""
-    try:
-        with db.session() as session:
-            return ReturnPlanOut.of(publish_notice(session, actor, freeze_id_of_order(session, order_id)))
-    except InputRejected as exc:
-        raise _refused(exc) from None
+    return in_session(db, _refused, lambda session:
+                      ReturnPlanOut.of(publish_notice(session, actor, freeze_id_of_order(session, order_id))))
 
 
 @router.post("/api/orders/{order_id}/freeze/return", response_model=list[RestitutionOut],
@@ -276,22 +255,16 @@ def stop_again(order_id: OrderId, actor: Actor = Depends(requires(Permission.ORD
                db=Depends(get_db)) -> OrderOut:
     """Stop the order's account once more in the last 6 hours of its stop (续止付): a new order
     linked to this one; at most two stops per account, past that freeze it."""
-    try:
-        with db.session() as session:
-            return OrderOut.of(OrderView.of(restop(session, actor, order_id)))
-    except InputRejected as exc:
-        raise _refused(exc) from None
+    return in_session(db, _refused, lambda session:
+                      OrderOut.of(OrderView.of(restop(session, actor, order_id))))
 
 
 @router.post("/api/orders/{order_id}/release", response_model=OrderOut, responses=api_responses(more=REFUSED))
 def release_stop(order_id: OrderId, body: ReleaseIn, actor: Actor = Depends(requires(Permission.ORDERS_ISSUE)),
                  db=Depends(get_db)) -> OrderOut:
     """Release a stopped order before its 48 hours end (解除止付), with a reason."""
-    try:
-        with db.session() as session:
-            return OrderOut.of(OrderView.of(release_order(session, actor, order_id, body.reason)))
-    except InputRejected as exc:
-        raise _refused(exc) from None
+    return in_session(db, _refused, lambda session:
+                      OrderOut.of(OrderView.of(release_order(session, actor, order_id, body.reason))))
 
 
 @router.get("/api/funds/cases/{case_id}/money", response_model=PictureOut, responses=api_responses(more=NOT_FOUND))
@@ -299,8 +272,5 @@ def case_money(case_id: CaseId, actor: Actor = Depends(requires(Permission.ORDER
                db=Depends(get_db)) -> PictureOut:
     """A case's money as data for a picture: nodes (victim, accounts with their orders, exits)
     and links with the stolen money each carried, in fen."""
-    try:
-        with db.session() as session:
-            return PictureOut(**money_picture(session, actor, case_id).as_dict())
-    except InputRejected as exc:
-        raise _refused(exc) from None
+    return in_session(db, _refused, lambda session:
+                      PictureOut(**money_picture(session, actor, case_id).as_dict()))

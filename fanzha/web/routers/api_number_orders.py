@@ -30,6 +30,7 @@ from fanzha.web.auth import requires
 from fanzha.web.deps import get_db
 from fanzha.web.errors import ApiError
 from fanzha.web.schemas import ErrorOut, api_responses
+from fanzha.web.use_case import in_session
 
 router = APIRouter(tags=["number orders"])
 Id = Annotated[int, Path(ge=1, le=2_147_483_647)]
@@ -140,11 +141,8 @@ def raise_number_order(body: NumberOrderIn, actor: Actor = Depends(requires(Perm
 def answer_number_order(order_id: Id, body: NumberAnswerIn, actor: Actor = Depends(requires(Permission.NUMBERS_ANSWER)),
                         db=Depends(get_db)) -> NumberOrderOut:
     """The operator's answer, once: ``executed``, or ``rejected`` with a ``reason``."""
-    try:
-        with db.session() as session:
-            return NumberOrderOut.of(answer_order(session, actor, order_id, body.outcome, body.reason))
-    except InputRejected as exc:
-        raise _refused(exc) from None
+    return in_session(db, _refused, lambda session:
+                      NumberOrderOut.of(answer_order(session, actor, order_id, body.outcome, body.reason)))
 
 
 @router.post("/api/number-orders/{order_id}/appeals", status_code=201, response_model=AppealOut,
@@ -152,11 +150,8 @@ def answer_number_order(order_id: Id, body: NumberAnswerIn, actor: Actor = Depen
 def appeal_number_order(order_id: Id, body: AppealIn, actor: Actor = Depends(requires(Permission.NUMBERS_READ)),
                         db=Depends(get_db)) -> AppealOut:
     """A holder's appeal against an executed restriction (申诉), taken by the operator or an officer."""
-    try:
-        with db.session() as session:
-            return _appeal_out(file_appeal(session, actor, order_id, body.appellant, body.grounds))
-    except InputRejected as exc:
-        raise _refused(exc) from None
+    return in_session(db, _refused, lambda session:
+                      _appeal_out(file_appeal(session, actor, order_id, body.appellant, body.grounds)))
 
 
 @router.post("/api/number-appeals/{appeal_id}/decision", response_model=AppealOut,
@@ -164,8 +159,5 @@ def appeal_number_order(order_id: Id, body: AppealIn, actor: Actor = Depends(req
 def decide_number_appeal(appeal_id: Id, body: DecisionIn, actor: Actor = Depends(requires(Permission.NUMBERS_ORDER)),
                          db=Depends(get_db)) -> AppealOut:
     """An officer's decision: granted lifts the restriction; refused keeps it, with the reason."""
-    try:
-        with db.session() as session:
-            return _appeal_out(decide_appeal(session, actor, appeal_id, body.grant, body.reason))
-    except InputRejected as exc:
-        raise _refused(exc) from None
+    return in_session(db, _refused, lambda session:
+                      _appeal_out(decide_appeal(session, actor, appeal_id, body.grant, body.reason)))

@@ -26,6 +26,7 @@ from fanzha.services.analysis.series_read import list_series, series_detail, sum
 from fanzha.web.auth import requires
 from fanzha.web.deps import get_db
 from fanzha.web.errors import ApiError
+from fanzha.web.use_case import in_session
 
 router = APIRouter(prefix="/api/analysis/series", tags=["analysis: series"])
 SeriesId = Annotated[int, Path(ge=1, le=2_147_483_647)]
@@ -56,11 +57,7 @@ def _refused(exc: InputRejected, what: str) -> ApiError:
 
 def _in_session(db, what: str, work: Callable[[Session], dict]) -> dict:
     """Run one use case in its own transaction; a refusal becomes the API's 404 or 422."""
-    try:
-        with db.session() as session:
-            return work(session)
-    except InputRejected as exc:
-        raise _refused(exc, what) from None
+    return in_session(db, lambda exc: _refused(exc, what), work)
 
 
 @router.get("")
