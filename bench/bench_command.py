@@ -24,6 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from fastapi.testclient import TestClient  # noqa: E402
+from latency import percentile  # noqa: E402
 from sqlalchemy import create_engine, text  # noqa: E402
 
 from fanzha.domain.actor import Actor  # noqa: E402
@@ -36,11 +37,6 @@ from fanzha.web.rate_limit import RateLimits  # noqa: E402
 TARGET_MS = 300.0
 PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 PASSWORD = "bench-password-9"
-
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
 def _requests(rng: random.Random, n: int) -> list[tuple[str, dict]]:

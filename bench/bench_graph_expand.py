@@ -31,6 +31,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from latency import percentile  # noqa: E402
 from sqlalchemy import create_engine, text  # noqa: E402
 
 from fanzha.domain.actor import Actor  # noqa: E402
@@ -216,11 +217,6 @@ def ensure_store(backend: str, entities: int, relations: int, rebuild: bool) -> 
         marker.write_text(f"{time.perf_counter() - started:.0f} s\n")
     print(f"store ready ({marker.read_text().strip()} to build)", flush=True)
     return url
-
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
 def _walk(db: Database, start: int, steps: int, rng: random.Random) -> int:

@@ -20,6 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from latency import percentile  # noqa: E402
 from sqlalchemy import insert, select  # noqa: E402
 
 from fanzha.domain import clock  # noqa: E402
@@ -71,11 +72,6 @@ def fill(db: Database, leads: int, rng: random.Random) -> dict[str, int]:
         print(f"\r  {done:,}/{leads:,} leads ({done / (time.perf_counter() - started):,.0f}/s)", end="", flush=True)
     print()
     return {f"{county}/{station}": org for (county, station), org in stations.items()}
-
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
 def run(args) -> bool:
