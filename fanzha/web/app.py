@@ -29,6 +29,7 @@ from fanzha.web.auth import (
     password_change_redirect,
     public,
 )
+from fanzha.web.headers import NO_STORE, SECURITY_HEADERS
 from fanzha.web.i18n import LANG_COOKIE, request_lang
 from fanzha.web.lookup_fast_path import LookupFastPath
 from fanzha.web.rate_limit import RateLimited, RateLimits
@@ -136,11 +137,10 @@ def create_app(database_url: str | None = None, secret_key: str | None = None, *
     @app.middleware("http")
     async def security_headers(request: Request, call_next):
         response = await call_next(request)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
         if not request.url.path.startswith("/static/"):
-            response.headers.setdefault("Cache-Control", "no-store")  # pages hold personal data
+            response.headers.setdefault(*NO_STORE)
         return response
 
     app.add_middleware(SessionCookieMiddleware, secret_key=secret_key or settings.secret_key, secure=cookie_secure)

@@ -18,11 +18,12 @@ import math
 from urllib.parse import parse_qsl
 
 from fanzha.domain.risk_subject import RiskKind
+from fanzha.web.headers import NO_STORE, SECURITY_HEADERS
 
 PATH = "/api/public/lookup"
 KINDS = {k.value: k for k in RiskKind}
-HEADERS = [(b"content-type", b"application/json"), (b"x-content-type-options", b"nosniff"),
-           (b"x-frame-options", b"DENY"), (b"referrer-policy", b"same-origin"), (b"cache-control", b"no-store")]
+HEADERS = [(b"content-type", b"application/json"),
+           *((name.lower().encode(), value.encode()) for name, value in (*SECURITY_HEADERS.items(), NO_STORE))]
 
 
 class LookupFastPath:
