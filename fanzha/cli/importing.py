@@ -61,6 +61,32 @@ def import_sms(paths: Paths, skip_bad: SkipBad = False) -> None:
     _import("sms", paths, skip_bad)
 
 
+@import_app.command("visits")
+def import_visits(paths: Paths, skip_bad: SkipBad = False) -> None:
+    """Site visits (上网访问记录) from an operator; visits to fraud sites named in cases become warning leads."""
+    from fanzha.domain.actor import Actor
+    from fanzha.services.importing.visits import import_visit_file
+
+    db = database()
+    failed = False
+    for path in paths:
+        if not path.exists():
+            err.print(f"[red]{path}: no such file[/]; check the path")
+            failed = True
+            continue
+        outcome = import_visit_file(db, path, skip_bad=skip_bad, actor=Actor.system("cli"), progress=True)
+        result = outcome.result
+        for problem in result.problems[:200]:
+            err.print(str(problem), style="yellow", markup=False)
+        if len(result.problems) > 200:
+            err.print(f"[yellow]... and {len(result.problems) - 200} more problems[/]")
+        console.print(result.summary(), markup=False)
+        if not result.rejected:
+            console.print(f"{len(outcome.leads)} visits to fraud sites became warning signals "
+                          f"(涉诈网址/APP访问预警) on {len(set(outcome.leads))} leads", markup=False)
+        failed = failed or result.rejected
+    if failed:
+        raise typer.Exit(1)
 
 
 @import_app.command("leads")

@@ -11,6 +11,7 @@ from fanzha.events import subjects
 from fanzha.events.call_event import CallEvent
 from fanzha.events.event_bus import EventBus
 from fanzha.events.sms_event import SmsEvent
+from fanzha.events.visit_event import VisitEvent
 
 log = logging.getLogger("fanzha.events")
 
@@ -24,6 +25,8 @@ def subject_of(event: BaseModel) -> str:
         return subjects.CALLS
     if isinstance(event, SmsEvent):
         return subjects.SMS
+    if isinstance(event, VisitEvent):
+        return subjects.VISITS
     raise TypeError(f"no subject for {type(event).__name__}")
 
 

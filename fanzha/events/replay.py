@@ -1,10 +1,11 @@
-"""Replaying a simulated world as a live stream (回放): its operators' calls and SMS, in time order.
+"""Replaying a simulated world as a live stream (回放): its operators' calls, SMS and site visits.
 
-Reads ``operators/<OP>/calls.csv`` and ``sms.csv`` (as ``fanzha simulate`` writes them, Chinese
-or English headers), merges them by time and publishes each row as an event, at a given rate or
-as fast as the broker takes them. Event ids derive from the record's content, so replaying the
-same world twice publishes the same ids (JetStream drops the repeats; the store would anyway).
-``shift_to`` moves every time so the first event happens then (a world replayed "live").
+Reads ``operators/<OP>/calls.csv``, ``sms.csv`` and ``visits.csv`` (as ``fanzha simulate`` writes
+them, Chinese or English headers; a world without visits.csv has none), merges them by time and
+publishes each row as an event, at a given rate or as fast as the broker takes them. Event ids
+derive from the record's content, so replaying the same world twice publishes the same ids
+(JetStream drops the repeats; the store would anyway). ``shift_to`` moves every time so the first
+event happens then (a world replayed "live").
 """
 from __future__ import annotations
 
@@ -28,8 +29,11 @@ CALL_COLUMNS = {"本机号码": "msisdn", "对方号码": "other", "呼叫类型
                 "通话时长": "duration_s", "基站": "cell_id", "小区": "cell_id", "IMEI": "imei", "运营商": "operator"}
 SMS_COLUMNS = {"本机号码": "msisdn", "对方号码": "other", "收发标志": "direction", "时间": "time",
                "短信内容": "content", "运营商": "operator"}
+VISIT_COLUMNS = {"本机号码": "msisdn", "访问时间": "visit_time", "访问类型": "visit_kind", "访问目标": "target",
+                 "目的IP": "dest_ip", "运营商": "operator"}
 _CALL_TYPES = {"主叫": "caller", "被叫": "called", "呼转": "forwarded"}
 _DIRECTIONS = {"发": "out", "收": "in"}
+_VISIT_KINDS = {"网址": "url", "应用": "app"}
 
 
 @dataclass(frozen=True)
@@ -44,6 +48,9 @@ class ReplayEvent:
         if self.subject == subjects.CALLS:
             body["start_time"] = when.isoformat()
             key = content_key("call", body["msisdn"], body["other"], body["call_type"], when, body["duration_s"])
+        elif self.subject == subjects.VISITS:
+            body["visit_time"] = when.isoformat()
+            key = content_key("visit", body["msisdn"], when, body["visit_kind"], body["target"])
         else:
             body["time"] = when.isoformat()
             key = content_key("sms", body["msisdn"], body["other"], body["direction"], when, body.get("content"))
@@ -63,8 +70,8 @@ def _times(column: pl.Series) -> list[datetime]:
     return [t.replace(tzinfo=CENTER_TZ) if t is not None else None for t in parsed.to_list()]
 
 
-def world_events(world: Path, kinds: tuple[str, ...] = ("calls", "sms")) -> list[ReplayEvent]:
-    """Every call and SMS of a simulated world, in time order."""
+def world_events(world: Path, kinds: tuple[str, ...] = ("calls", "sms", "visits")) -> list[ReplayEvent]:
+    """Every call, SMS and site visit (of ``kinds``) of a simulated world, in time order."""
     events: list[ReplayEvent] = []
     operators = sorted((world / "operators").glob("*"))
     if not operators:
@@ -90,6 +97,15 @@ def world_events(world: Path, kinds: tuple[str, ...] = ("calls", "sms")) -> list
                     "msisdn": row["msisdn"], "other": row["other"],
                     "direction": _DIRECTIONS.get(row["direction"], row["direction"]),
                     "content": row.get("content") or None, "operator": op}))
+        if "visits" in kinds and (folder / "visits.csv").exists():
+            frame = _read(folder / "visits.csv", VISIT_COLUMNS)
+            for row, at in zip(frame.iter_rows(named=True), _times(frame["visit_time"]), strict=True):
+                if at is None:
+                    continue
+                events.append(ReplayEvent(subjects.VISITS, at, {
+                    "msisdn": row["msisdn"], "visit_kind": _VISIT_KINDS.get(row["visit_kind"], row["visit_kind"]),
+                    "target": (row["target"] or "").strip(), "dest_ip": row.get("dest_ip") or None,
+                    "operator": op}))
     events.sort(key=lambda e: e.at)
     return events
 

@@ -27,6 +27,7 @@ from fanzha.services.analysis.graph_build import graph_after_report
 from fanzha.services.funds.orders import raise_level1_orders
 from fanzha.services.organisations import county_center_for, known_regions, station_org_id
 from fanzha.services.telecom.number_orders import raise_from_case
+from fanzha.services.warning.from_visits import SITE_CONTACTS, signals_for_new_sites
 from fanzha.store.models import Case, CaseContact, CaseEvent, CaseTransfer, Person
 
 
@@ -131,6 +132,9 @@ def file_report(session: Session, actor: Actor, report: VictimReport, *, audited
         raise_from_case(session, actor if actor.may(Permission.NUMBERS_ORDER) else
                         Actor.system(f"intake:{actor.username}"[:64]), case)
     graph_after_report(session, case.id, case.victim_id)  # the entity graph (研判) stays current
+    if any(c.kind in SITE_CONTACTS for c in case.contacts):
+        # Residents who already visited the sites this case names are warned now (涉诈网址访问预警).
+        signals_for_new_sites(session, case.created_at)
     return FiledCase(case, created=True)
 
 

@@ -1,11 +1,13 @@
-"""The demo's operators streaming the city's calls live (实时话单): the call screen at work.
+"""The demo's operators streaming the city's calls and site visits live (实时话单): the screens at work.
 
-The simulated operators publish their subscribers' calls as events, one simulated day at a time
-with every time shifted to now, at a modest rate, onto the same bus and handler production uses
-(in-process in the embedded demo, NATS when ``FANZHA_BROKER_URL`` is set). Calls from numbers on
-the block list or flagged by the model raise alerts on the telecom desk and high leads on the
-residents' stations' boards as they arrive. The days with the most calls from the gangs' numbers
-come first, so the demo shows the screen working within minutes.
+The simulated operators publish their subscribers' calls and site visits (visits.csv, when the
+world has it) as events, one simulated day at a time with every time shifted to now, at a modest
+rate, onto the same bus and handlers production uses (in-process in the embedded demo, NATS when
+``FANZHA_BROKER_URL`` is set). Calls from numbers on the block list or flagged by the model raise
+alerts on the telecom desk and high leads on the residents' stations' boards as they arrive;
+visits to the fraud sites that filed cases name become fraud_url signals on the visitors' leads.
+The days with the most calls from the gangs' numbers come first, so the demo shows the screen
+working within minutes.
 """
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ from pathlib import Path
 from fanzha.domain import clock
 from fanzha.events.event_bus import make_bus
 from fanzha.events.replay import ReplayEvent, replay, world_events
-from fanzha.events.worker import telecom_worker
+from fanzha.events.worker import telecom_worker, visit_worker
 from fanzha.store.db import Database
 
 log = logging.getLogger("fanzha.sim")
@@ -39,16 +41,17 @@ def days_busiest_first(events: list[ReplayEvent], busy: set[str]) -> list[list[R
 
 def stream_city(db: Database, world: Path, busy: set[str], rate: float | None = RATE,
                 stop: threading.Event | None = None, days: int | None = None) -> dict:
-    """Publish the world's calls day by day (busiest first), each shifted to now, until stopped
-    (or after ``days`` days); returns the handler's counts."""
+    """Publish the world's calls and visits day by day (busiest first), each shifted to now, until
+    stopped (or after ``days`` days); returns the handlers' counts (the visits' under ``visits``)."""
     stop = stop or threading.Event()
 
     async def run() -> dict:
         bus = make_bus()
-        handler = telecom_worker(bus, db)
+        handler = telecom_worker(bus, db, visits=False)
+        visits = visit_worker(bus, db)
         await (bus.start() if bus.kind == "memory" else bus.connect())
         try:
-            for day in days_busiest_first(world_events(world, ("calls",)), busy)[:days]:
+            for day in days_busiest_first(world_events(world, ("calls", "visits")), busy)[:days]:
                 if stop.is_set():
                     break
                 await replay(bus, day, rate=rate, shift_to=clock.now())
@@ -56,8 +59,9 @@ def stream_city(db: Database, world: Path, busy: set[str], rate: float | None = 
             if bus.kind == "memory":
                 await bus.drain(timeout=30)
             await bus.stop()
-        log.info("the demo's call stream ended: %s", handler.stats.as_dict())
-        return handler.stats.as_dict()
+        counts = {**handler.stats.as_dict(), "visits": visits.as_dict()}
+        log.info("the demo's call and visit stream ended: %s", counts)
+        return counts
 
     return asyncio.run(run())
 

@@ -1,6 +1,8 @@
 """Load a simulated world into the store: the registry of residents, phones and accounts, then
-the victims' reports, the banks' statements and the operators' records through the importers,
-exactly as a real center would receive them."""
+the victims' reports, the banks' statements and the operators' records (calls, SMS, site visits)
+through the importers, exactly as a real center would receive them. The visits come after the
+reports, so the visits to the sites the cases name become warning leads as they are imported; a
+world without ``visits.csv`` (older worlds) loads without them."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -11,6 +13,7 @@ from sqlalchemy import insert, select
 
 from fanzha.domain.actor import Actor
 from fanzha.services.importing import import_file
+from fanzha.services.importing.visits import import_visit_file
 from fanzha.services.organisations import seed_organisations
 from fanzha.store.db import Database
 from fanzha.store.models import Account, Person, Phone
@@ -68,11 +71,17 @@ def load_world(db: Database, world: Path, progress: bool = True) -> dict[str, in
     files += [("reports", world / "reports" / "reports.json")]
     files += [("calls", p) for p in sorted((world / "operators").glob("*/calls.csv"))]
     files += [("sms", p) for p in sorted((world / "operators").glob("*/sms.csv"))]
+    files += [("visits", p) for p in sorted((world / "operators").glob("*/visits.csv"))]
     with Progress(disable=not progress, transient=True) as bar:
         task = bar.add_task("loading the simulated city", total=len(files))
         for kind, path in files:
             bar.update(task, description=f"importing {path.parent.name}/{path.name}")
-            result = import_file(db, kind, path, actor=LOADER, progress=False)
+            if kind == "visits":
+                visits = import_visit_file(db, path, actor=LOADER, progress=False)
+                result = visits.result
+                counts["visit_signals"] = counts.get("visit_signals", 0) + len(visits.leads)
+            else:
+                result = import_file(db, kind, path, actor=LOADER, progress=False)
             if result.rejected:
                 raise RuntimeError(f"{path}: the simulated file was refused: {result.summary()}")
             counts[kind] = counts.get(kind, 0) + result.rows_imported

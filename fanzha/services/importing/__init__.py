@@ -27,6 +27,7 @@ from fanzha.services.importing.reports import import_reports
 from fanzha.services.importing.result import ImportResult
 from fanzha.services.importing.sms import import_sms
 from fanzha.services.importing.statements import count_distinct_transfers, import_statements
+from fanzha.services.importing.visits import import_visits
 from fanzha.store.db import Database
 
 
@@ -42,6 +43,7 @@ IMPORTERS = {
     "reports": import_reports,
     "calls": import_calls,
     "sms": import_sms,
+    "visits": import_visits,
     "leads": import_leads,
 }
 KINDS = tuple(IMPORTERS)
@@ -54,7 +56,7 @@ SYSTEM = Actor.system("import")
 
 def import_file(db: Database, kind: str, path: Path, *, skip_bad: bool = False, actor: Actor = SYSTEM,
                 progress: bool = False, display_name: str | None = None) -> ImportResult:
-    """Import one file of ``kind`` (statements, reports, calls or sms) into the store.
+    """Import one file of ``kind`` (statements, reports, calls, sms, visits or leads) into the store.
 
     ``display_name`` names the file in messages (an upload is saved under a temporary name).
     """

@@ -36,6 +36,7 @@ WHAT = {
     "calls": "call records (话单)",
     "sms": "SMS records (短信记录)",
     "reports": "victim reports (警情)",
+    "visits": "site visits (上网访问记录)",
 }
 
 

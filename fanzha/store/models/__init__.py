@@ -23,6 +23,7 @@ from fanzha.store.models.public_report import PublicReport
 from fanzha.store.models.public_sms import PublicSmsBroadcast
 from fanzha.store.models.publicity import PublicityCampaign, PublicityEvent
 from fanzha.store.models.series import Series, SeriesCase, SeriesDecision
+from fanzha.store.models.site_visit import SiteVisit
 from fanzha.store.models.statement import StatementPosting
 from fanzha.store.models.statement_request import StatementRequest
 from fanzha.store.models.stop_payment_order import OrderEvent, StopPaymentOrder
@@ -36,7 +37,7 @@ from fanzha.store.models.warning_lead import LeadSignal, LeadStep, WarningLead
 
 __all__ = [
     "Base", "Organisation", "User", "Person", "Phone", "Account", "Case", "CaseContact",
-    "CaseEvent", "CaseTransfer", "StatementPosting", "CallRecord", "SmsRecord", "ImportBatch",
+    "CaseEvent", "CaseTransfer", "StatementPosting", "CallRecord", "SmsRecord", "SiteVisit", "ImportBatch",
     "AuditEntry", "AuditChainHead", "ApiToken", "UserSession", "StopPaymentOrder", "OrderEvent", "Freeze",
     "Restitution", "StatementRequest", "BlockListEntry", "TelecomAlert", "StreamDeadLetter",
     "NumberOrder", "NumberOrderEvent", "NumberAppeal", "NumberScore",

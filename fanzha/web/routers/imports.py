@@ -1,4 +1,4 @@
-"""Bulk import (批量导入): upload a bank statement, victim reports, call or SMS records.
+"""Bulk import (批量导入): upload a bank statement, victim reports, call or SMS records, site visits.
 
 The page and the API both hand the file to the importers (services.importing), which either
 import everything, or refuse the file whole, or, when asked to skip bad rows, import the rest;
@@ -26,8 +26,8 @@ from fanzha.web.schemas import ImportResultOut, api_responses
 from fanzha.web.templating import render
 
 router = APIRouter()
-KINDS = ("reports", "statements", "calls", "sms")
-Kind = Literal["reports", "statements", "calls", "sms"]
+KINDS = ("reports", "statements", "calls", "sms", "visits")
+Kind = Literal["reports", "statements", "calls", "sms", "visits"]
 SUFFIXES = (".csv", ".xlsx", ".json", ".txt")
 
 
