@@ -220,6 +220,7 @@ def test_warning_pages_board_lead_and_push(tmp_path) -> None:
     sent = desk.post("/warning/broadcasts", data={"number": "17012345678", "fraud_type": "fake_police"},
                      follow_redirects=True)
     assert "预警短信已发给 0 位居民" in sent.text and 'data-number="17012345678"' in sent.text
+    assert "其中闪信" in sent.text and 'data-flash="0"' in sent.text
     assert station_page.post("/warning/broadcasts", data={"number": "x"}, follow_redirects=True).status_code == 200
     english = station_page.get(f"/warning/leads/{lead_id}?lang=en").text
     assert "Why this grade" in english

@@ -211,3 +211,50 @@ def score(
                       f"({run.new_candidates} new) in {run.seconds:.1f} s. Review them at /telecom/candidates.")
     if run.skipped_reason:
         raise typer.Exit(1)
+
+
+@numbers_app.command("rule")
+def rule(
+    window_hours: Annotated[float, typer.Option("--window-hours", min=1, max=24 * 31,
+                                                help="the records of the last HOURS hours up to the run's time")] = 24,
+    at: Annotated[str | None, typer.Option("--at", help="the run's time, like 2024-05-30 15:00 (Asia/Shanghai "
+                                                        "unless given), or 'latest' for the newest record "
+                                                        "on file (a replayed world); default: now")] = None,
+    warn: Annotated[bool, typer.Option("--warn/--no-warn", help="send the mass warning SMS to each new "
+                                                                "flag's recent contacts")] = True,
+    as_json: Annotated[bool, typer.Option("--json", help="print the run as JSON")] = False,
+) -> None:
+    """The hourly number rule (号码速率规则): put on the block list, as suspected, the numbers that
+    called 8+ residents mostly briefly or texted 10+ residents in the window, and the numbers sharing
+    a handset with a flagged number. Idempotent: numbers already listed are not added again."""
+    from datetime import timedelta
+
+    from fanzha.cli.common import database
+    from fanzha.domain.actor import Actor
+    from fanzha.domain.clock import local, parse_time
+    from fanzha.services.telecom.number_velocity import latest_record_time, run_velocity_rule
+
+    db = database()
+    when = None
+    if at is not None and at.strip().lower() == "latest":
+        with db.session() as session:
+            when = latest_record_time(session)
+        if when is None:
+            err.print("no call or SMS records on file: --at latest has nothing to go by", style="red", markup=False)
+            raise typer.Exit(1)
+    elif at is not None:
+        try:
+            when = parse_time(at)
+        except ValueError as exc:
+            raise typer.BadParameter(str(exc), param_hint="--at") from None
+    run = run_velocity_rule(db, when, timedelta(hours=window_hours), actor=Actor.system("cli:numbers-rule"),
+                            warn=warn)
+    if as_json:
+        print(json.dumps(run.as_dict(), ensure_ascii=False))
+        return
+    console.print(f"Records from {local(run.window_start):%Y-%m-%d %H:%M} to {local(run.window_end):%Y-%m-%d %H:%M}: "
+                  f"{len(run.flagged)} numbers flagged as suspected, {run.already_listed} already listed, "
+                  f"{run.dismissed} left alone (dismissed or cleared on appeal), {run.warned} warning SMS sent "
+                  f"to their contacts.", markup=False)
+    for f in run.flagged:
+        console.print(f"  {f.number}  entry {f.entry_id}  {f.reason}", markup=False)

@@ -43,13 +43,13 @@ def _logging() -> None:
 @stream_app.command("replay")
 def replay_world(
     world: Annotated[Path, typer.Option("--world", exists=True, file_okay=False,
-                                        help="a world from `fanzha simulate` (operators/<OP>/calls.csv, sms.csv)")],
+                                        help="a world from `fanzha simulate` (operators/<OP>/calls.csv, sms.csv, visits.csv)")],
     rate: Annotated[float | None, typer.Option(min=1, help="events per second (default: as fast as possible)")] = None,
     live: Annotated[bool, typer.Option("--live", help="shift times so the first event happens now")] = False,
-    calls_only: Annotated[bool, typer.Option("--calls-only", help="replay calls, not SMS")] = False,
+    calls_only: Annotated[bool, typer.Option("--calls-only", help="replay calls only, not SMS or site visits")] = False,
     broker: BrokerOption = None,
 ) -> None:
-    """Publish a simulated world's calls and SMS as events, in time order."""
+    """Publish a simulated world's calls, SMS and site visits as events, in time order."""
     from fanzha.domain import clock
     from fanzha.events.publisher import BrokerUnavailable
     from fanzha.events.replay import replay, world_events
@@ -57,7 +57,7 @@ def replay_world(
 
     _logging()
     try:
-        events = world_events(world, ("calls",) if calls_only else ("calls", "sms"))
+        events = world_events(world, ("calls",) if calls_only else ("calls", "sms", "visits"))
     except FileNotFoundError as exc:
         err.print(str(exc), style="red", markup=False)
         raise typer.Exit(1) from None
@@ -96,8 +96,12 @@ def worker(
         min=0, help="seconds between merging the streamed records into the entity graph (0: never); default 5 "
                     "on PostgreSQL, never on SQLite, whose single writer would stall the stream during a merge "
                     "(run `fanzha analyze graph` there)")] = None,
+    rule_every: Annotated[float, typer.Option(
+        "--rule-every", min=0, help="seconds between runs of the hourly number rule over the last 24 hours of "
+                                    "records (0: never; `fanzha numbers rule` runs it by hand)")] = 3600.0,
 ) -> None:
-    """Consume call and SMS events from NATS: store once, screen, raise alerts; until Ctrl-C."""
+    """Consume call, SMS and site-visit events from NATS: store once, screen, raise alerts, run the number rule
+    every hour (its flags reach the screen within seconds); until Ctrl-C."""
     from fanzha.events.event_bus import broker_url, make_bus
     from fanzha.events.worker import telecom_worker
 
@@ -119,6 +123,16 @@ def worker(
         from fanzha.services.analysis.graph_follow import StreamFollower
 
         follower = StreamFollower(db, interval_s=every).start()
+    schedule = None
+    if rule_every > 0:
+        from fanzha.services.telecom.number_velocity import RuleSchedule
+
+        def ruled(run) -> None:
+            console.print(json.dumps({"number_rule": {"window_end": run.window_end.isoformat(),
+                                                      "flagged": len(run.flagged), "warned": run.warned}}),
+                          markup=False)
+
+        schedule = RuleSchedule(db, rule_every, on_run=ruled).start()
 
     async def run() -> None:
         stop = asyncio.Event()
@@ -137,6 +151,8 @@ def worker(
         await bus.stop()
 
     asyncio.run(run())
+    if schedule is not None:
+        schedule.stop()
     if follower is not None:
         follower.stop()
     console.print_json(json.dumps(handler.stats.as_dict()))

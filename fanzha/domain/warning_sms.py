@@ -23,9 +23,12 @@ _TRICKS = {
 }
 
 
-def warning_text(fraud_type: FraudType | None, number: str) -> str:
-    """The message a resident receives: the number that contacted them, the trick, what to do."""
+def warning_text(fraud_type: FraudType | None, number: str, *, suspected: bool = False) -> str:
+    """The message a resident receives: the number that contacted them, the trick, what to do. A number
+    flagged by a rule or the model and not yet confirmed by a case or an officer is called 疑似 (suspected):
+    the center does not tell the public more than it knows."""
     trick = _TRICKS[fraud_type or FraudType.OTHER]
     masked = f"{number[:3]}****{number[-4:]}" if len(number) >= 8 else number
-    return (f"{SIGNATURE}您近期接触的号码 {masked} 已被认定为涉诈号码。{trick}。"
+    verdict = "疑似涉诈号码，请提高警惕" if suspected else "已被认定为涉诈号码"
+    return (f"{SIGNATURE}您近期接触的号码 {masked} {verdict}。{trick}。"
             f"请勿转账汇款，如已转账请立即拨打 110 或 {HOTLINE}。")

@@ -20,6 +20,7 @@ from fanzha.store.db import Database
 from fanzha.store.models import Case
 
 console = Console()
+RULE_POLL_S = 15.0  # a simulated hour of the demo's stream passes in about half a minute (20,000 residents)
 
 
 def prepare_demo(db: Database, world: Path, residents: int, days: int, seed: int) -> list[dict]:
@@ -58,12 +59,19 @@ def _params(stamp: Path) -> dict:
 def start_demo_work(db: Database, seed: int, world: Path) -> None:
     """What keeps the demo alive while it is served: the simulated banks and operators work their
     queues (and deliver warning SMS); the numbers in the city's records are scored once, then the
-    operators stream the city's calls live through the call screen (all in the background)."""
+    operators stream the city's calls live through the call screen, and the hourly number rule runs
+    on each hour of the stream (all in the background).
+
+    The stream replays simulated days faster than real time, each shifted to the wall clock when it
+    starts (live_stream.py): the rule's hour is the stream's (the time of the call stored last,
+    floored to the hour), looked at every ``RULE_POLL_S`` seconds, so it runs about once per
+    simulated hour, as the warning drill assumes."""
     import threading
 
     from fanzha.domain.actor import Actor
     from fanzha.services.analysis.graph_follow import StreamFollower
     from fanzha.services.telecom.number_scoring import score_numbers
+    from fanzha.services.telecom.number_velocity import RuleSchedule, stream_position
     from fanzha.sim.bank_desks import SimulatedBanks
     from fanzha.sim.live_stream import stream_city
     from fanzha.sim.operator_desks import SimulatedOperators
@@ -85,6 +93,14 @@ def start_demo_work(db: Database, seed: int, world: Path) -> None:
         stream_city(db, world, busy)
 
     threading.Thread(target=score_then_stream, name="demo-telecom", daemon=True).start()
+
+    def ruled(run) -> None:
+        if run.flagged:
+            console.print(f"Number rule at {run.window_end:%Y-%m-%d %H:%M} (stream time): {len(run.flagged)} numbers "
+                          f"flagged as suspected, {run.warned} warning SMS sent.")
+
+    RuleSchedule(db, RULE_POLL_S, at=stream_position, whole_hours=True, actor=Actor.system("demo:numbers-rule"),
+                 on_run=ruled).start(first_after_s=RULE_POLL_S)
     threading.Thread(target=analyse, args=(db, world), name="demo-analysis", daemon=True).start()
 
 

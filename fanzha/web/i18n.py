@@ -364,6 +364,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "warning.broadcasts.recipients": ("发送", "Sent"),
     "warning.broadcasts.delivered": ("送达", "Delivered"),
     "warning.broadcasts.failed": ("失败", "Failed"),
+    "warning.broadcasts.flash": ("其中闪信", "Of which flash"),
     "warning.broadcasts.none": ("尚未发送预警短信。", "No warning SMS sent yet."),
     "flash.broadcast_sent": ("预警短信已发给 {n} 位居民。", "Warning SMS sent to {n} residents."),
     "warning.figures.link": ("态势", "Figures"),

@@ -2,7 +2,7 @@
 
 Every entry states its reason and the appeal channel (申诉渠道); a successful appeal lifts it
 (the entry stays, marked lifted, for the record). Entries have provenance (a case, the number
-model, a person at the desk, an operator's own list) and an expiry. Adding and lifting need
+model, a person at the desk, an operator's own list, the hourly number rule) and an expiry. Adding and lifting need
 ``numbers.order`` and are audited; the export is ``numbers.read`` and audited too.
 """
 from __future__ import annotations
@@ -25,7 +25,7 @@ from fanzha.services import audit
 from fanzha.store.models import BlockListEntry
 
 LIST_KINDS = {"known": "涉诈号码", "suspected": "疑似涉诈号码", "associated": "关联号码"}
-PROVENANCES = {"case": "案件", "model": "模型", "manual": "人工", "operator": "运营商"}
+PROVENANCES = {"case": "案件", "model": "模型", "manual": "人工", "operator": "运营商", "rule": "规则"}
 DEFAULT_APPEAL_CHANNEL = "向号码归属运营商营业厅或反诈中心申诉 (appeal at the operator's service hall or the center)"
 DEFAULT_DAYS = 180
 REASON_MAX = 1000

@@ -1,6 +1,7 @@
 """Loading the call screen (通话筛查) from the store: live block-list flags and the residents.
 
-Flags come from the live block-list entries and from the number model's candidates
+Flags come from the live block-list entries (cases' numbers, officers' entries, the hourly number
+rule's suspected numbers, number_velocity.py) and from the number model's candidates
 (``number_scores`` at or above the model's threshold, not dismissed by an officer, and not a number
 whose block-list entry was lifted on appeal). A resident is a person with a phone: the registered
 phones (``phones.person_id``) and persons' main contact numbers. The screen is rebuilt from here on a timer by the stream's consumer, so

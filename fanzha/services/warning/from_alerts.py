@@ -3,7 +3,8 @@
 Every new telecom alert (a flagged number talking to a resident) is handed to the warning desk as
 a ``call_in_progress`` signal — always 高 — on the resident's open lead, routed to their station;
 the alert is marked handed over. An alert is taken once (its id is the signal's reference), so a
-redelivered call changes nothing.
+redelivered call changes nothing. A call in progress also sends the resident the flash warning
+SMS (闪信, flash_warning.py) at once, once per resident per number.
 """
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from sqlalchemy.orm import Session
 from fanzha.domain.actor import Actor
 from fanzha.domain.errors import InputRejected
 from fanzha.domain.warning_lead import LeadSource, Stage
+from fanzha.services.warning.flash_warning import queue_flash_warnings
 from fanzha.services.warning.signals import SignalIn, take_signal
 from fanzha.store.models import TelecomAlert
 
@@ -29,7 +31,7 @@ def leads_from_alerts(session: Session, alert_ids: list[int], *, source: LeadSou
     per alert id (the text model's confidence)."""
     if not alert_ids:
         return []
-    leads = []
+    leads, calls = [], []
     for alert in session.scalars(select(TelecomAlert).where(TelecomAlert.id.in_(alert_ids)).order_by(TelecomAlert.id)):
         try:
             taken = take_signal(session, SCREEN, SignalIn(
@@ -41,5 +43,8 @@ def leads_from_alerts(session: Session, alert_ids: list[int], *, source: LeadSou
             continue
         alert.state = HANDED_OVER
         leads.append(taken.lead.id)
+        if source is LeadSource.CALL_IN_PROGRESS and not taken.repeat:
+            calls.append((alert, taken.lead))
     session.flush()
+    queue_flash_warnings(session, calls)
     return leads

@@ -5,13 +5,18 @@ texted by the number within the window of records in hand. Each gets the fraud t
 (domain.warning_sms), once per number: warning about the same number again adds only residents
 not yet warned. The operators deliver; their delivery reports mark messages delivered (in the
 demo, the simulated operators do). Counts of sent and delivered are kept per broadcast.
+
+The hourly number rule (services/telecom/number_velocity.py) sends it for each number it flags.
+A flash warning (闪信, flash_warning.py) goes to one resident while the number is on the line;
+it is a message of the same broadcast, of kind ``flash``, and counts with the others. A resident
+flashed about a number is not sent the mass warning about it too.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, union
+from sqlalchemy import func, insert, select, union
 from sqlalchemy.orm import Session
 
 from fanzha.domain import clock
@@ -27,6 +32,7 @@ from fanzha.store.models import CallRecord, Phone, SmsRecord, WarningBroadcast, 
 
 DEFAULT_WINDOW_DAYS = 30
 SENT, DELIVERED, FAILED = "sent", "delivered", "failed"
+MASS, FLASH = "mass", "flash"  # a message's kind: the broadcast to a number's contacts, or a flash warning
 
 
 @dataclass(frozen=True)
@@ -39,6 +45,8 @@ class BroadcastCounts:
     recipients: int
     delivered: int
     failed: int
+    flash: int = 0  # of the recipients, those sent a flash warning (闪信) during a call
+    added: int = 0  # recipients this send added
 
 
 def _contacts(session: Session, number: str, since: datetime) -> list[str]:
@@ -55,19 +63,23 @@ def _contacts(session: Session, number: str, since: datetime) -> list[str]:
 
 
 def send_mass_warning(session: Session, actor: Actor, number: str, fraud_type: FraudType | None,
-                      window_days: int = DEFAULT_WINDOW_DAYS, now: datetime | None = None) -> BroadcastCounts:
-    """Warn every resident in contact with ``number``; returns the broadcast's counts."""
+                      window_days: int = DEFAULT_WINDOW_DAYS, now: datetime | None = None,
+                      since: datetime | None = None, suspected: bool = False) -> BroadcastCounts:
+    """Warn every resident in contact with ``number`` since ``since`` (by default ``window_days``
+    before the newest call on record); returns the broadcast's counts. ``suspected``: the number is
+    only suspected (a rule or the model flagged it), and a new broadcast's text says so."""
     check(actor, Permission.LEADS_WORK, object_type="warning_broadcast")
     number = normalise_number(number)
     if not number.isdigit() or not 5 <= len(number) <= 20:
         raise InputRejected([Problem("number", f"{number!r} is not a phone number")], "number refused")
     now = now or clock.now()
-    latest = session.scalar(select(func.max(CallRecord.start_time)))
-    since = (latest or now) - timedelta(days=window_days)
+    if since is None:
+        latest = session.scalar(select(func.max(CallRecord.start_time)))
+        since = (latest or now) - timedelta(days=window_days)
     broadcast = session.scalar(select(WarningBroadcast).where(WarningBroadcast.number == number))
     if broadcast is None:
         broadcast = WarningBroadcast(number=number, fraud_type=fraud_type.value if fraud_type else None,
-                                     text=warning_text(fraud_type, number), window_days=window_days,
+                                     text=warning_text(fraud_type, number, suspected=suspected), window_days=window_days,
                                      created_at=now, created_by=actor.username[:64])
         session.add(broadcast)
         session.flush()
@@ -77,13 +89,14 @@ def send_mass_warning(session: Session, actor: Actor, number: str, fraud_type: F
     for start in range(0, len(fresh), 500):
         chunk = fresh[start:start + 500]
         operators.update(session.execute(select(Phone.number, Phone.operator).where(Phone.number.in_(chunk))).all())
-    for recipient in fresh:
-        session.add(WarningMessage(broadcast_id=broadcast.id, recipient=recipient, operator=operators.get(recipient),
-                                   state=SENT, sent_at=now))
+    if fresh:  # one statement for all: a broadcast reaches thousands
+        session.execute(insert(WarningMessage), [
+            {"broadcast_id": broadcast.id, "recipient": r, "operator": operators.get(r), "state": SENT, "sent_at": now,
+             "kind": MASS} for r in fresh])
     session.flush()
     audit.record(session, actor, "warning.broadcast", object_type="warning_broadcast", object_id=broadcast.id,
                  detail={"number": number, "fraud_type": broadcast.fraud_type, "new_recipients": len(fresh)})
-    return counts(session, broadcast.id)
+    return replace(counts(session, broadcast.id), added=len(fresh))
 
 
 def record_delivery(session: Session, message_ids: list[int], delivered: bool = True, failure: str | None = None,
@@ -108,16 +121,21 @@ def counts(session: Session, broadcast_id: int) -> BroadcastCounts:
 def _counted(session: Session, ids: list[int]) -> list[BroadcastCounts]:
     """The broadcasts ``ids`` (in that order) with their messages counted by state, in one query."""
     by_state: dict[int, dict[str, int]] = {}
-    for bid, state, n in session.execute(select(WarningMessage.broadcast_id, WarningMessage.state, func.count())
-                                         .where(WarningMessage.broadcast_id.in_(ids))
-                                         .group_by(WarningMessage.broadcast_id, WarningMessage.state)):
-        by_state.setdefault(bid, {})[state] = n
+    flashed: dict[int, int] = {}
+    for bid, state, kind, n in session.execute(
+            select(WarningMessage.broadcast_id, WarningMessage.state, WarningMessage.kind, func.count())
+            .where(WarningMessage.broadcast_id.in_(ids))
+            .group_by(WarningMessage.broadcast_id, WarningMessage.state, WarningMessage.kind)):
+        by_state.setdefault(bid, {})
+        by_state[bid][state] = by_state[bid].get(state, 0) + n
+        if kind == FLASH:
+            flashed[bid] = flashed.get(bid, 0) + n
     rows = {b.id: b for b in session.scalars(select(WarningBroadcast).where(WarningBroadcast.id.in_(ids)))}
     out = []
     for bid in ids:
         b, states = rows[bid], by_state.get(bid, {})
         out.append(BroadcastCounts(b.id, b.number, b.fraud_type, b.text, b.created_at, sum(states.values()),
-                                   states.get(DELIVERED, 0), states.get(FAILED, 0)))
+                                   states.get(DELIVERED, 0), states.get(FAILED, 0), flashed.get(bid, 0)))
     return out
 
 

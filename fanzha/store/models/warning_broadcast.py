@@ -1,4 +1,7 @@
-"""Mass warning SMS (预警短信群发): one broadcast per flagged number, one message per resident."""
+"""Mass warning SMS (预警短信群发): one broadcast per flagged number, one message per resident.
+
+A message is of the mass broadcast (``mass``) or a flash warning (``flash``, 闪信) sent to a resident
+while the number was on the line with them: once per resident, number and kind."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -35,7 +38,9 @@ class WarningMessage(Base):
     sent_at: Mapped[datetime] = mapped_column(UtcDateTime())
     delivered_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     failure: Mapped[str | None] = mapped_column(String(128))
+    kind: Mapped[str] = mapped_column(String(8), default="mass", server_default="mass")  # mass / flash
 
     broadcast: Mapped[WarningBroadcast] = relationship(back_populates="messages")
 
-    __table_args__ = (Index("uq_warning_messages_broadcast_recipient", "broadcast_id", "recipient", unique=True),)
+    __table_args__ = (Index("uq_warning_messages_broadcast_recipient_kind", "broadcast_id", "recipient", "kind",
+                            unique=True),)
