@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import json
+import shutil
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -13,6 +15,7 @@ from typer.testing import CliRunner
 from fanzha.cli import app
 from fanzha.domain.clock import CENTER_TZ
 from fanzha.domain.dissuasion import Result
+from fanzha.domain.fraud_type import FraudType
 from fanzha.domain.warning_lead import Grade, LeadSource
 from fanzha.sim.drill.practice import Delay
 from fanzha.sim.drill.warning_ceiling import ceiling
@@ -20,9 +23,26 @@ from fanzha.sim.drill.warning_duty import UNLIMITED, Duty
 from fanzha.sim.drill.warning_figures import WarningFigures, compare
 from fanzha.sim.drill.warning_officers import OFFICERS, Officers
 from fanzha.sim.drill.warning_replay import replay
-from fanzha.sim.drill.warning_signals import EVERY_CONTACT, HOURLY, NIGHTLY, flag, signals
-from fanzha.sim.drill.warning_sms import MASS_SMS, NO_SMS, MassSms, broadcasts
-from fanzha.sim.drill.warning_world import Payment, Report, Victim, WarningWorld
+from fanzha.sim.drill.warning_signals import (
+    EVERY_CONTACT,
+    HOURLY,
+    LOOKBACK_S,
+    NIGHTLY,
+    VISIT_PUSH_S,
+    flag,
+    signals,
+)
+from fanzha.sim.drill.warning_sms import (
+    FLASH_SMS,
+    MASS_SMS,
+    NO_FLASH,
+    NO_SMS,
+    FlashSms,
+    MassSms,
+    broadcasts,
+    flashes,
+)
+from fanzha.sim.drill.warning_world import Payment, Report, Victim, WarningWorld, site_key
 
 runner = CliRunner()
 
@@ -108,9 +128,13 @@ def test_figures_count_the_victims_reached_before_paying(with_desk) -> None:
     pay = {o.person: o.victim.first_payment for o in with_desk.victims}
     by_officer = [o for o in with_desk.victims if o.reached_at is not None and o.reached_at < pay[o.person]]
     by_sms = [o for o in with_desk.victims if o.sms_heeded_at is not None and o.sms_heeded_at < pay[o.person]]
-    either = {o.person for o in by_officer} | {o.person for o in by_sms}
+    by_flash = [o for o in with_desk.victims if o.flash_heeded_at is not None and o.flash_heeded_at < pay[o.person]]
+    either = {o.person for o in by_officer} | {o.person for o in by_sms} | {o.person for o in by_flash}
     assert figures.officer_reached_before_payment == len(by_officer)
-    assert figures.sms_heeded_before_payment == len(by_sms)
+    assert figures.sms_heeded_before_payment == len(by_sms) and figures.flash_heeded_before_payment == len(by_flash)
+    via = [o for o in by_officer if LeadSource.FRAUD_URL in o.reached_via]
+    assert figures.officer_reached_via_visits_before_payment == len(via)
+    assert sum(figures.leads_by_source.values()) == figures.leads and figures.leads_by_source["fraud_url"] > 0
     assert figures.reached_before_payment == len(either) >= figures.officer_reached_before_payment
     assert figures.share_reached_before_payment == len(either) / figures.would_pay
     assert figures.leads == sum(figures.leads_by_grade.values()) > figures.victims  # warned non-victims too
@@ -153,8 +177,8 @@ NOW = Officers(sign={g: Delay(60) for g in Grade}, call=Delay(60), visit={g: Del
 
 
 def _replay(world: WarningWorld, officers: Officers = NOW, **rules):
-    """The officers' mechanics alone: every contact a lead, no warning SMS (their own tests are below)."""
-    return replay(world, officers=officers, **{"triage": EVERY_CONTACT, "sms": NO_SMS, **rules})
+    """The officers' mechanics alone: every contact a lead, no warning or flash SMS (their own tests are below)."""
+    return replay(world, officers=officers, **{"triage": EVERY_CONTACT, "sms": NO_SMS, "flash": NO_FLASH, **rules})
 
 
 def _tiny(contact_at: int, pays: list[tuple[int, int]], reported_at: int, duration: int | None = 30,
@@ -331,8 +355,6 @@ def test_a_number_not_yet_known_never_raises_a_lead() -> None:
 
 
 def test_the_truths_list_of_gang_numbers_changes_nothing_the_desk_does(world) -> None:
-    from dataclasses import replace
-
     blind = replace(world, gang_numbers=frozenset())
     a, b = replay(world), replay(blind)
     assert [(o.person, [(x.opened_at, x.contact_at, x.result) for x in o.leads], o.dissuaded_at)
@@ -442,6 +464,124 @@ def test_the_ceiling_counts_who_paid_before_anyone_could_respond() -> None:
     assert c.pay_within == {1800: 1, 3600: 1, 7200: 1, 21600: 2}
 
 
+# --- visits to fraud sites (上网访问记录) and the flash SMS (闪信) ----------------------------------
+
+SITE = "url:dl.abcdef.top"
+
+
+def _visited(world: WarningWorld, rows: list[tuple[int, str, int]]) -> WarningWorld:
+    """The world with these visits: (person, site key, time)."""
+    frame = pl.DataFrame(rows, schema={"person": pl.Int64, "site": pl.String, "t": pl.Int64}, orient="row")
+    return replace(world, visits=frame.sort(["t", "person", "site"]))
+
+
+def test_sites_are_compared_as_the_contract_says() -> None:
+    assert site_key("网址", "HTTPS://www.Dl.ABCDEF.top:8443/6v8z?x=1") == SITE
+    assert site_key("url", " dl.abcdef.top ") == site_key("URL", "http://dl.abcdef.top/other") == SITE
+    assert site_key("应用", " 云办公 ") == site_key("app", "云办公") == "app:云办公"
+    assert site_key("url", "") is None and site_key("app", "  ") is None and site_key("qq", "123456") is None
+
+
+def test_a_visit_to_a_site_a_report_named_raises_a_fraud_url_lead() -> None:
+    report = Report(T0, FraudType.FAKE_INVESTMENT, (), (), (SITE,))
+    world = _visited(_street([], residents=2, reports=[report]),
+                     [(0, SITE, T0 + 600), (1, "url:news.example.cn", T0 + 600)])
+    flags = flag(world)
+    assert flags.sites == {SITE: T0} and flags.site_types == {SITE: FraudType.FAKE_INVESTMENT}
+    sigs, _ = signals(world, flags)
+    assert [(s.time, s.source, s.opens, s.fraud_type) for s in sigs[0]] == [
+        (T0 + 600 + VISIT_PUSH_S, LeadSource.FRAUD_URL, True, FraudType.FAKE_INVESTMENT)]
+    assert 1 not in sigs  # an ordinary site
+    out = replay(world, officers=Officers(**{**NOW.__dict__, "duty": UNLIMITED}), sms=NO_SMS)
+    lead = out.others[0].leads[0]
+    assert lead.opened_by is LeadSource.FRAUD_URL and lead.opened_at == T0 + 600 + VISIT_PUSH_S
+    assert lead.grade is Grade.MEDIUM  # deep in the script (2 points: visited a flagged site), a high-loss type (1)
+    figures = WarningFigures.of(out)
+    assert figures.leads_by_source["fraud_url"] == figures.leads == 1 and figures.sites_flagged == 1
+    untyped = _visited(_street([], residents=1, reports=[Report(T0, None, (), (), (SITE,))]), [(0, SITE, T0 + 600)])
+    assert replay(untyped, officers=NOW, sms=NO_SMS).others[0].leads[0].grade is Grade.LOW
+
+
+def test_visits_before_the_report_become_signals_at_the_report() -> None:
+    world = _visited(_street([], residents=3, reports=[Report(T0, None, (), (), (SITE,))]),
+                     [(0, SITE, T0 - 3600), (0, SITE, T0 - 2 * 86400), (1, SITE, T0 - LOOKBACK_S - 60),
+                      (2, SITE, T0 + 60)])
+    sigs, _ = signals(world, flag(world))
+    assert [(s.time, s.source) for s in sigs[0]] == [(T0, LeadSource.FRAUD_URL)]  # two visits, one signal at the report
+    assert 1 not in sigs  # before the lookback: left alone
+    assert [s.time for s in sigs[2]] == [T0 + 60 + VISIT_PUSH_S]
+    assert all(lead.opened_at >= T0 for o in replay(world, officers=NOW).others for lead in o.leads)
+
+
+def test_a_victim_reached_through_a_visit_before_paying() -> None:
+    victim = Victim(0, "G1", None, T0 + 300, 500_000, [Payment(T0 + 5 * 3600, 500_000, CARD)])
+    world = _visited(_street([], residents=1, victims=[victim], reports=[Report(T0, None, (), (), (SITE,))]),
+                     [(0, SITE, T0 + 600)])
+    out = replay(world, officers=NOW, sms=NO_SMS, flash=NO_FLASH)
+    o = out.victims[0]
+    assert o.reached_at == T0 + 600 + VISIT_PUSH_S + 120 and o.paid_fen == 0 and LeadSource.FRAUD_URL in o.reached_via
+    figures = WarningFigures.of(out)
+    assert figures.officer_reached_via_visits_before_payment == figures.officer_reached_before_payment == 1
+    blind = replay(replace(world, visits=None), officers=NOW, sms=NO_SMS).victims[0]
+    assert blind.reached_at is None and blind.paid_fen == 500_000  # without the visit records nothing is seen
+
+
+def test_a_world_without_visits_still_runs(world_dir, world, with_desk, tmp_path) -> None:
+    assert world.visits is not None and world.visits.height > 0 and world.gang_sites
+    assert WarningFigures.of(with_desk).leads_by_source["fraud_url"] > 0
+    old = tmp_path / "old"
+    shutil.copytree(world_dir, old, ignore=shutil.ignore_patterns("visits.csv", "fraud_sites.csv"))
+    loaded = WarningWorld.load(old)
+    assert loaded.visits is None and loaded.gang_sites == frozenset()
+    figures = WarningFigures.of(replay(loaded))
+    assert figures.leads_by_source["fraud_url"] == 0 and figures.leads > 0
+    assert figures.ceiling["reachable_only_by_visits"] == 0
+
+
+def test_a_flash_sms_at_a_call_in_progress_is_counted_apart() -> None:
+    heeds = FlashSms(delivered_p=1.0, heed_before_payment=1.0, heed_after_payment=1.0)
+    world = _tiny(T0, [(T0 + 7200, 500_000)], reported_at=T0 - 3600, duration=1800)
+    out = replay(world, officers=NOW, sms=NO_SMS, flash=heeds)
+    o = out.victims[0]
+    assert o.flash_heeded_at == o.dissuaded_at == T0 + 60 + heeds.delivery_s and o.paid_fen == 0
+    figures = WarningFigures.of(out)
+    assert (figures.flash_heeded_before_payment, figures.sms_heeded_before_payment,
+            figures.reached_before_payment) == (1, 0, 1)
+    assert figures.flash == {"sent": 1, "delivered": 1, "victims_stopped": 1}
+    assert replay(world, officers=NOW, sms=NO_SMS, flash=NO_FLASH).victims[0].flash_heeded_at is None
+    texted = replay(_tiny(T0, [(T0 + 7200, 500_000)], reported_at=T0 - 3600, duration=None), officers=NOW,
+                    sms=NO_SMS, flash=heeds)
+    assert texted.flashes.sent == 0 and texted.victims[0].flash_heeded_at is None  # an SMS is no call in progress
+    assert (FLASH_SMS.heed_before_payment, FLASH_SMS.heed_after_payment) == \
+        (MASS_SMS.heed_before_payment, MASS_SMS.heed_after_payment)
+
+
+def test_a_flash_sms_goes_once_per_resident_and_number() -> None:
+    other = "13100000002"
+    world = _street([(0, GANG, T0, 300), (0, GANG, T0 + 3600, 300), (0, other, T0 + 7200, 300), (1, GANG, T0, 300)],
+                    residents=2, reports=[Report(T0 - 3600, None, (GANG, other), ())])
+    sigs, _ = signals(world, flag(world))
+    assert sum(s.source is LeadSource.CALL_IN_PROGRESS for s in sigs[0]) == 3
+    assert flashes(sigs, set(), seed=1, flash=FlashSms(delivered_p=1.0)).sent == 3  # 0 by two numbers, 1 by one
+
+
+def test_the_drills_number_rule_runs_as_often_and_as_far_back_as_the_services() -> None:
+    from fanzha.domain import number_rule
+
+    assert (HOURLY.every_s, HOURLY.window_s) == (number_rule.EVERY.total_seconds(), number_rule.WINDOW.total_seconds())
+
+
+def test_the_ceiling_counts_visits_to_the_gangs_sites() -> None:
+    quiet = Victim(0, "G1", None, T0, 100_000, [Payment(T0 + 3600, 100_000, CARD)])  # no call, one visit
+    quick = Victim(1, "G1", None, T0, 100_000, [Payment(T0 + 700, 100_000, CARD)])  # paid before the push + response
+    world = replace(_visited(_street([], residents=2, victims=[quiet, quick]), [(0, SITE, T0 + 60), (1, SITE, T0 + 60)]),
+                    gang_sites=frozenset({SITE}))
+    c = ceiling(world)
+    assert (c.no_gang_contact_before_payment, c.pay_before_any_response, c.reachable, c.reachable_only_by_visits) == \
+        (0, 1, 1, 1)
+    assert ceiling(replace(world, visits=None)).no_gang_contact_before_payment == 2
+
+
 # --- the command ---------------------------------------------------------------------------------
 
 def test_json_output(world_dir) -> None:
@@ -467,7 +607,10 @@ def test_json_output(world_dir) -> None:
     assert waits["leads"] == desk["leads"] and waits["p50_s"] <= waits["p90_s"] <= waits["max_s"]
     assert set(waits["by_grade"]) == {"high", "medium", "low"}
     by_officers, by_sms = desk["reached_before_first_payment_by_officers"], desk["stopped_by_warning_sms_before_first_payment"]
-    assert by_officers <= desk["reached_before_first_payment"] <= by_officers + by_sms
+    by_flash = desk["stopped_by_flash_sms_before_first_payment"]
+    assert by_officers <= desk["reached_before_first_payment"] <= by_officers + by_sms + by_flash
+    assert desk["reached_before_first_payment_by_officers_via_visits"] <= by_officers
+    assert sum(desk["leads_by_source"].values()) == desk["leads"]
     assert desk["ceiling"]["reachable"] >= desk["reached_before_first_payment"]
     assert desk["warning_sms"]["delivered"] <= desk["warning_sms"]["sent"] and none["warning_sms"]["sent"] == 0
     again = runner.invoke(app, ["drill", "warning", "--world", str(world_dir), "--json"])
@@ -480,8 +623,9 @@ def test_the_table(world_dir) -> None:
     result = runner.invoke(app, ["drill", "warning", "--world", str(world_dir), "--no-progress"])
     assert result.exit_code == 0, result.output
     assert "reached before first payment" in result.output and "loss avoided" in result.output
-    assert "queue wait p50 / p90 / max" in result.output and "warning SMS sent / delivered" in result.output
-    assert "ceiling: reachable" in result.output
+    assert "queue wait p50 / p90 / max" in result.output and "warning SMS 预警短信 sent / delivered" in result.output
+    assert "ceiling: reachable" in result.output and "flash SMS 闪信 sent / delivered" in result.output
+    assert "leads opened by fraud_url" in result.output and "reached before paying via a site visit" in result.output
 
 
 def test_a_folder_that_is_not_a_world(tmp_path) -> None:

@@ -138,14 +138,15 @@ def warning(
 ) -> None:
     """Replay the city's fraud with the warning desk working (预警劝阻), and without it.
 
-    Signals appear as the center would see them (numbers flagged by reports, by an hourly run on
-    the last day's records and by a shared handset; contacts, calls in progress and payments to
-    reported cards), leads are graded and dispatched, rationed officers on a duty roster sign,
-    call or visit, and dissuade with a chance that falls as the victim pays; warning SMS go to the
-    flagged numbers' contacts. Reports for both runs: victims, those reached before their first
-    payment (by officers, by a warning SMS), dissuaded, loss and loss avoided, the time from first
-    signal to contact, leads by grade, queue waits, and the ceiling any desk could reach (from the
-    truth). Exits 1 when the folder is not a world.
+    Signals appear as the center would see them (numbers flagged by reports, by the hourly rule on
+    the last day's records and by a shared handset; sites flagged by reports; contacts, calls in
+    progress, visits to flagged sites and payments to reported cards), leads are graded and
+    dispatched, rationed officers on a duty roster sign, call or visit, and dissuade with a chance
+    that falls as the victim pays; warning SMS go to the flagged numbers' contacts and a flash SMS to
+    a resident on the line with one. Reports for both runs: victims, those reached before their first
+    payment (by officers, through a site-visit lead, by a warning or flash SMS), dissuaded, loss and
+    loss avoided, the time from first signal to contact, leads by grade and source, queue waits, and
+    the ceiling any desk could reach (from the truth). Exits 1 when the folder is not a world.
     """
     from fanzha.sim.drill.warning_figures import WarningFigures
     from fanzha.sim.drill.warning_figures import compare as compare_warning
@@ -221,13 +222,21 @@ def _print_warning(result: dict) -> None:
     waits = d.get("queue_wait") or {}
     if waits.get("leads"):
         rows.append(("queue wait p50 / p90 / max", " / ".join(_duration(waits[k]) for k in ("p50_s", "p90_s", "max_s")), "—"))
-    sms = d.get("warning_sms") or {}
-    if sms:
-        rows.append(("warning SMS sent / delivered", f"{sms['sent']:,} / {sms['delivered']:,}", "—"))
-        rows.append(("  victims stopped by one", f"{sms['victims_stopped']}", "—"))
+    for source, count in sorted((d.get("leads_by_source") or {}).items()):
+        rows.append((f"  leads opened by {source}", f"{count:,}", "—"))
+    rows.append(("reached before paying via a site visit", f"{d['reached_before_first_payment_by_officers_via_visits']}",
+                 "—"))
+    rows.append(("sites flagged 涉诈网址/APP", f"{d['sites_flagged']}", "—"))
+    for key, label in (("warning_sms", "warning SMS 预警短信"), ("flash_sms", "flash SMS 闪信")):
+        sms = d.get(key) or {}
+        if sms:
+            rows.append((f"{label} sent / delivered", f"{sms['sent']:,} / {sms['delivered']:,}", "—"))
+            rows.append(("  victims stopped by one", f"{sms['victims_stopped']}", "—"))
     ceiling = d.get("ceiling") or {}
     if ceiling:
-        rows.append(("ceiling: reachable with every gang number known", f"{ceiling['reachable']} ({ceiling['share_reachable']:.1%})", "—"))
+        rows.append(("ceiling: reachable with every gang number and site known",
+                     f"{ceiling['reachable']} ({ceiling['share_reachable']:.1%})", "—"))
+        rows.append(("  of them only through a site visit", f"{ceiling['reachable_only_by_visits']}", "—"))
     for row in rows:
         table.add_row(*row)
     console.print(table)

@@ -10,11 +10,12 @@ and the files banks, operators and victims hand to the center, with the ground t
     banks/<BANK>/statements.csv     交易流水 per bank (both sides of every transfer)
     operators/<OP>/calls.csv        话单 per operator (a row per party on that operator)
     operators/<OP>/sms.csv          短信记录 per operator
+    operators/<OP>/visits.csv       上网访问记录 per operator: web addresses and apps visited (``web_visits``)
     reports/reports.json            victim reports (警情)
-    truth/*.csv                     victims, gangs, fraud numbers/accounts/persons/SMS/contacts,
+    truth/*.csv                     victims, gangs, fraud numbers/accounts/persons/SMS/contacts/sites,
                                     stolen transfers and the stolen money still held
 
-Volumes are set in ``rates``. The same seed and parameters give byte-identical files: every
+Volumes are set in ``rates`` (web visits in ``web_visits``). The same seed and parameters give byte-identical files: every
 stage draws from its own stream (``seeds.stream``), ordinary telecom one stream per day.
 """
 from __future__ import annotations
@@ -48,6 +49,7 @@ from fanzha.sim.texts import lure_pool, ordinary_pool
 from fanzha.sim.timeline import DAY, day_start
 from fanzha.sim.truth import write_truth
 from fanzha.sim.victims import choose_victims, contact_victims, decide_reports
+from fanzha.sim.web_visits import write_visits
 
 
 def simulate(residents: int, days: int, seed: int, out: Path, start: date = date(2024, 5, 1),
@@ -146,6 +148,12 @@ def simulate(residents: int, days: int, seed: int, out: Path, start: date = date
             stages.advance(task)
         files.update(operators.close())
 
+        # visits to web addresses and apps, day by day
+        task = stages.add("web visits", days)
+        files.update(write_visits(seed, out, start, days, reg.phones, np.flatnonzero(reg.phones.kind == RESIDENT),
+                                  gangs, victims, fraud_texts, text_gang, texts,
+                                  advance=lambda: stages.advance(task)))
+
         # registers, reports, truth
         task = stages.add("registry, reports, truth", 3)
         files.update(write_registry(out, people, reg, layout))
@@ -167,6 +175,7 @@ def simulate(residents: int, days: int, seed: int, out: Path, start: date = date
             "mule_accounts": int(sum(len(g.cards) for g in gangs)), "fraud_persons": len(fraud_people.gang),
             "victims": len(victims), "reports": len(reporting), "loss_fen": int(sum(v.loss_fen for v in victims)),
             "transfers": n_transfers, "calls": n_calls, "sms": n_texts,
+            "visits": sum(n for name, n in files.items() if name.endswith("/visits.csv")),
         },
         "files": dict(sorted(files.items())),
     }

@@ -2,7 +2,10 @@
 
 Where the resident's operator can block calls and the call is still going when the alert is
 raised, the action is ``blocked``; otherwise (an operator without the service, a call already
-over, an event that arrived late) it is a callback task (回访) for the warning desk.
+over, an event that arrived late) it is a callback task (回访) for the warning desk. A number only
+suspected (the hourly rule's or the model's flag, not yet confirmed by a case or an officer) is
+never blocked: cutting a call is a restriction, and restrictions need an officer's order; the
+resident is warned instead (the flash SMS and the callback).
 ``FANZHA_CALL_BLOCKING_OPERATORS`` (comma-separated codes; empty for none) says which operators
 support blocking; by default all three do.
 """
@@ -24,8 +27,9 @@ def blocking_operators() -> frozenset[str]:
 
 
 def alert_action(operator: str | None, call_start: datetime, duration_s: int, now: datetime,
-                 operators: frozenset[str] | None = None) -> str:
-    """``blocked`` when the operator supports blocking and the call is still going, else ``callback``."""
+                 operators: frozenset[str] | None = None, *, suspected: bool = False) -> str:
+    """``blocked`` when the number is more than suspected, the operator supports blocking and the
+    call is still going, else ``callback``."""
     operators = blocking_operators() if operators is None else operators
     running = call_start + timedelta(seconds=max(duration_s, 0)) + STILL_RUNNING >= now
-    return BLOCKED if operator in operators and running else CALLBACK
+    return BLOCKED if operator in operators and running and not suspected else CALLBACK

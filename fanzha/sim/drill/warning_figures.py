@@ -2,9 +2,11 @@
 
 Money is summed in integer fen from the truth's payments. "Would have paid" counts the truth's
 victims (each paid at least once). "Reached before the first payment" counts victims an officer
-reached (by phone or visit), or a warning SMS stopped (``warning_sms``: a small stated chance),
-strictly before their first payment; its share is over the victims who would have paid, and the
-two ways are also counted apart (the officers' alone is the stricter figure). Times run from a victim's first signal once their script began (or the opening of
+reached (by phone or visit), or a warning SMS or a flash SMS (闪信) stopped (``warning_sms``: a small
+stated chance), strictly before their first payment; its share is over the victims who would have
+paid, and the three ways are also counted apart (the officers' alone is the stricter figure), as
+are the victims the officers reached in time through a lead with a visit to a flagged site among
+its signals. Leads are also counted by the source of the signal that opened them. Times run from a victim's first signal once their script began (or the opening of
 the lead that reached them, if earlier) to the officer's first contact after it began, over the
 victims reached; the median and the 90th percentile are whole seconds. "With a signal before
 paying" counts the victims the desk had any signal on before their first payment: the most it
@@ -22,7 +24,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from fanzha.domain.dissuasion import Result
-from fanzha.domain.warning_lead import Grade
+from fanzha.domain.warning_lead import Grade, LeadSource
 from fanzha.sim.drill.warning_replay import WarningOutcome
 
 
@@ -50,6 +52,12 @@ def _sms(outcome: WarningOutcome) -> dict:
             "victims_stopped": sum(o.sms_heeded_at is not None for o in outcome.victims)}
 
 
+def _flash(outcome: WarningOutcome) -> dict:
+    sent = outcome.flashes
+    return {"sent": sent.sent if sent else 0, "delivered": sent.delivered if sent else 0,
+            "victims_stopped": sum(o.flash_heeded_at is not None for o in outcome.victims)}
+
+
 @dataclass
 class WarningFigures:
     desk: bool
@@ -62,6 +70,8 @@ class WarningFigures:
     reached_before_payment: int  # by an officer or a heeded warning SMS
     officer_reached_before_payment: int
     sms_heeded_before_payment: int
+    flash_heeded_before_payment: int
+    officer_reached_via_visits_before_payment: int  # by a lead with a visit to a flagged site among its signals
     dissuaded: int
     dissuaded_before_payment: int
     loss_fen: int  # what the victims paid in the drill
@@ -78,6 +88,9 @@ class WarningFigures:
     lead_signal_before_payment: int = 0
     queue_wait: dict = field(default_factory=dict)
     sms: dict = field(default_factory=dict)
+    flash: dict = field(default_factory=dict)
+    leads_by_source: dict = field(default_factory=dict)  # by the source of the signal that opened the lead
+    sites_flagged: int = 0
     ceiling: dict = field(default_factory=dict)
 
     @property
@@ -114,6 +127,11 @@ class WarningFigures:
                                                for o in would),
             sms_heeded_before_payment=sum(o.sms_heeded_at is not None and o.sms_heeded_at < o.victim.first_payment
                                           for o in would),
+            flash_heeded_before_payment=sum(o.flash_heeded_at is not None
+                                            and o.flash_heeded_at < o.victim.first_payment for o in would),
+            officer_reached_via_visits_before_payment=sum(
+                o.reached_at is not None and o.reached_at < o.victim.first_payment
+                and LeadSource.FRAUD_URL in o.reached_via for o in would),
             dissuaded=sum(o.dissuaded_at is not None for o in vs),
             dissuaded_before_payment=sum(o.dissuaded_at is not None and o.dissuaded_at < o.victim.first_payment
                                          for o in would),
@@ -127,7 +145,9 @@ class WarningFigures:
             false_flags=flags.false_flags if flags else 0,
             lead_signal_before_payment=outcome.lead_signal_before_payment,
             queue_wait=_waits(leads),
-            sms=_sms(outcome),
+            sms=_sms(outcome), flash=_flash(outcome),
+            leads_by_source={s.value: sum(1 for lead in leads if lead.opened_by is s) for s in LeadSource},
+            sites_flagged=len(flags.sites) if flags else 0,
             ceiling=outcome.ceiling.as_dict() if outcome.ceiling else {})
 
     def as_dict(self) -> dict:
@@ -140,6 +160,8 @@ class WarningFigures:
             "reached_before_first_payment_by_officers": self.officer_reached_before_payment,
             "share_reached_before_first_payment_by_officers": round(self.share_officer_reached_before_payment, 4),
             "stopped_by_warning_sms_before_first_payment": self.sms_heeded_before_payment,
+            "stopped_by_flash_sms_before_first_payment": self.flash_heeded_before_payment,
+            "reached_before_first_payment_by_officers_via_visits": self.officer_reached_via_visits_before_payment,
             "victims_with_lead_signal_before_first_payment": self.lead_signal_before_payment,
             "dissuaded": self.dissuaded, "dissuaded_before_first_payment": self.dissuaded_before_payment,
             "loss_fen": self.loss_fen, "loss_avoided_fen": self.loss_avoided_fen,
@@ -148,7 +170,8 @@ class WarningFigures:
             "leads_by_grade": self.leads_by_grade, "leads_by_result": self.leads_by_result,
             "people_with_leads": self.people_with_leads, "people_not_victims": self.people_not_victims,
             "numbers_flagged": self.numbers_flagged, "gang_numbers_flagged": self.gang_numbers_flagged,
-            "false_flags": self.false_flags, "queue_wait": self.queue_wait, "warning_sms": self.sms,
+            "false_flags": self.false_flags, "sites_flagged": self.sites_flagged, "leads_by_source": self.leads_by_source,
+            "queue_wait": self.queue_wait, "warning_sms": self.sms, "flash_sms": self.flash,
             "ceiling": self.ceiling,
         }
 

@@ -9,7 +9,7 @@ seed gives the same drill.
 1. A signal opens a lead (or joins the open one). The lead is graded with ``grade()`` on what is
    known about the person then: the sources of the lead's signals, every contact with a flagged
    number in the last 24 hours, how far into the script (money leaving once a risky transfer is
-   seen; deep in it after repeated contact), the amount seen leaving, the fraud type when a report
+   seen; deep in it after repeated contact or a visit to a flagged site), the amount seen leaving, the fraud type when a report
    named it, and the person's age.
 2. The station's duty desk signs after a delay by grade (``warning_officers``); the lead joins the
    station's queue; an officer on duty takes it when free (高 first, then the oldest), calls, or
@@ -26,10 +26,11 @@ seed gives the same drill.
    payments after it, to the fen. Not reached: the lead ends unreachable.
 4. The lead closes. Signals in the ``COOL_OFF_S`` after it join it (the person was just warned),
    unless they would grade higher, which opens a new lead; later signals open a new lead.
-5. Mass warning SMS (``warning_sms``) reach the victims in contact with a newly flagged number, with
-   a small stated chance of stopping them.
+5. Mass warning SMS (``warning_sms``) reach the victims in contact with a newly flagged number, and
+   a flash SMS (闪信) reaches a victim at each call in progress with a flagged number, each with a
+   small stated chance of stopping them.
 
-Without the desk (``desk=False``) no lead is raised, no SMS sent, and every victim pays as in the truth.
+Without the desk (``desk=False``) no lead is raised, no SMS or flash SMS sent, and every victim pays as in the truth.
 """
 from __future__ import annotations
 
@@ -53,7 +54,15 @@ from fanzha.sim.drill.warning_signals import (
     flag,
     signals,
 )
-from fanzha.sim.drill.warning_sms import MASS_SMS, Broadcasts, MassSms, broadcasts
+from fanzha.sim.drill.warning_sms import (
+    FLASH_SMS,
+    MASS_SMS,
+    Broadcasts,
+    FlashSms,
+    MassSms,
+    broadcasts,
+    flashes,
+)
 from fanzha.sim.drill.warning_world import Victim, WarningWorld
 
 DAY = 86400
@@ -61,8 +70,9 @@ COOL_OFF_S = DAY  # a person just warned is not visited again for the same kind 
 ENGAGED_CONTACTS = 2  # contacts with flagged numbers that mean "deep in the script" (repeated contact)
 CITY_DESK = "市局预警中心"  # where a lead for a person without a station is worked
 
-# events at the same second: a signal first (it may join a lead), then contacts, SMS, signing, officers freed
-_SIGNAL, _CONTACT, _SMS, _READY, _FREE, _HOUR = range(6)
+# events at the same second: a signal first (it may join a lead), then contacts, SMS, signing, officers freed,
+# the hour's roster, flash SMS
+_SIGNAL, _CONTACT, _SMS, _READY, _FREE, _HOUR, _FLASH = range(7)
 
 
 @dataclass
@@ -78,6 +88,7 @@ class Lead:
     closed_at: int
     result: Result
     victim_payments_before: int = 0  # payments the victim had made when reached
+    opened_by: LeadSource | None = None  # the source of the signal that opened it
 
     @property
     def queue_wait_s(self) -> int:
@@ -93,6 +104,8 @@ class PersonOutcome:
     leads: list[Lead] = field(default_factory=list)
     reached_at: int | None = None  # an officer's first contact (a victim's: once their script began)
     sms_heeded_at: int | None = None  # a victim stopped by a warning SMS
+    flash_heeded_at: int | None = None  # a victim stopped by a flash SMS during a call in progress
+    reached_via: frozenset[LeadSource] = frozenset()  # the sources of the lead whose contact reached them first
     dissuaded_at: int | None = None  # stopped paying, by an officer or an SMS
     paid_fen: int = 0  # what the victim paid in the drill
     avoided_fen: int = 0  # the truth's payments after the dissuasion
@@ -103,8 +116,8 @@ class PersonOutcome:
 
     @property
     def first_reach(self) -> int | None:
-        """The first warning that counted: an officer's contact, or an SMS the victim heeded."""
-        times = [t for t in (self.reached_at, self.sms_heeded_at) if t is not None]
+        """The first warning that counted: an officer's contact, or an SMS or flash SMS the victim heeded."""
+        times = [t for t in (self.reached_at, self.sms_heeded_at, self.flash_heeded_at) if t is not None]
         return min(times) if times else None
 
 
@@ -119,6 +132,8 @@ class WarningOutcome:
     scoring: Scoring = HOURLY
     sms: MassSms = MASS_SMS
     broadcasts: Broadcasts | None = None
+    flash: FlashSms = FLASH_SMS
+    flashes: Broadcasts | None = None
     ceiling: Ceiling | None = None  # from the truth, for the report only
     lead_signal_before_payment: int = 0  # victims with a signal that raises an officer's lead before paying
 
@@ -126,7 +141,8 @@ class WarningOutcome:
 def _known(person: int, ages: list[int | None], history: list[Signal], lead: list[Signal], now: int) -> Grading:
     contacts = [s for s in history if s.contact]
     paying = any(s.source is LeadSource.RISKY_TRANSFER for s in history)
-    stage = Stage.PAYING if paying else Stage.ENGAGED if len(contacts) >= ENGAGED_CONTACTS else Stage.CONTACTED
+    engaged = len(contacts) >= ENGAGED_CONTACTS or any(s.source is LeadSource.FRAUD_URL for s in history)
+    stage = Stage.PAYING if paying else Stage.ENGAGED if engaged else Stage.CONTACTED
     ftype = next((s.fraud_type for s in reversed(history) if s.fraud_type is not None), None)
     recent = sum(1 for s in contacts if now - DAY < s.time <= now)
     return grade(Signals(sources=frozenset(s.source for s in lead),
@@ -177,8 +193,8 @@ class _Person:
 
 class _Replay:
     def __init__(self, world: WarningWorld, officers: Officers, sms: MassSms,
-                 outcomes: dict[int, PersonOutcome]) -> None:
-        self.world, self.officers, self.sms, self.outcomes = world, officers, sms, outcomes
+                 outcomes: dict[int, PersonOutcome], flash: FlashSms = FLASH_SMS) -> None:
+        self.world, self.officers, self.sms, self.outcomes, self.flash = world, officers, sms, outcomes, flash
         self.events: list[tuple[int, int, int, object]] = []
         self.seq = 0
         self.queues: dict[str, list[tuple[int, int, int, _Open, int]]] = {}
@@ -190,7 +206,9 @@ class _Replay:
         heapq.heappush(self.events, (t, kind, self.seq, ref))
 
     def run(self, people: dict[int, _Person], sms_times: dict[int, list[int]],
-            sms_rng: Callable[[int], np.random.Generator], advance: Callable[[int], None] | None) -> None:
+            sms_rng: Callable[[int], np.random.Generator], advance: Callable[[int], None] | None,
+            flash_times: dict[int, list[int]] | None = None,
+            flash_rng: Callable[[int], np.random.Generator] | None = None) -> None:
         for person in sorted(people):
             for k, s in enumerate(people[person].signals):
                 self.push(s.time, _SIGNAL, (people[person], k))
@@ -198,6 +216,10 @@ class _Replay:
             rng = sms_rng(person)
             for t in sms_times[person]:
                 self.push(t, _SMS, (person, rng))
+        for person in sorted(flash_times or {}):
+            rng = flash_rng(person)
+            for t in flash_times[person]:
+                self.push(t, _FLASH, (person, rng))
         done = 0
         while self.events:
             t, kind, _, ref = heapq.heappop(self.events)
@@ -212,6 +234,9 @@ class _Replay:
             elif kind == _SMS:
                 person, rng = ref
                 self.sms_arrives(t, self.outcomes[person], rng)
+            elif kind == _FLASH:
+                person, rng = ref
+                self.flash_arrives(t, self.outcomes[person], rng)
             elif kind == _READY:
                 lead, version = ref
                 if lead.version == version and lead.state == "signing":
@@ -331,37 +356,50 @@ class _Replay:
         else:
             result = Result.DEFRAUDED
         first = lead.signals[0].time
+        sources = frozenset(x.source for x in lead.signals)
         if contact is not None and o.reached_at is None and (victim is None or contact >= victim.first_contact):
-            o.reached_at = contact
+            o.reached_at, o.reached_via = contact, sources
             o.first_signal = min(first, o.first_signal) if o.first_signal is not None else first
         lead.state = "closed"
-        done = Lead(first, lead.grading.grade, lead.grading.points, frozenset(x.source for x in lead.signals),
-                    lead.signed_at, lead.taken_at, lead.attempt_at, contact, lead.closed_at, result, made)
+        done = Lead(first, lead.grading.grade, lead.grading.points, sources,
+                    lead.signed_at, lead.taken_at, lead.attempt_at, contact, lead.closed_at, result, made,
+                    lead.signals[0].source)
         o.leads.append(done)
         p.open, p.last = None, done
 
     def sms_arrives(self, t: int, o: PersonOutcome, rng: np.random.Generator) -> None:
-        victim = o.victim
-        if victim is None or o.dissuaded_at is not None or t < victim.first_contact:
-            return
-        made = sum(1 for x in victim.payments if x.time <= t)
-        if made < len(victim.payments) and rng.random() < self.sms.heed_p(made):
+        if _heeded(t, o, rng, self.sms.heed_p):
             o.dissuaded_at = o.sms_heeded_at = t
+
+    def flash_arrives(self, t: int, o: PersonOutcome, rng: np.random.Generator) -> None:
+        if _heeded(t, o, rng, self.flash.heed_p):
+            o.dissuaded_at = o.flash_heeded_at = t
+
+
+def _heeded(t: int, o: PersonOutcome, rng: np.random.Generator, heed_p: Callable[[int], float]) -> bool:
+    """Whether a victim still paying, whose script has begun, stops at a warning text (a stated chance)."""
+    victim = o.victim
+    if victim is None or o.dissuaded_at is not None or t < victim.first_contact:
+        return False
+    made = sum(1 for x in victim.payments if x.time <= t)
+    return made < len(victim.payments) and rng.random() < heed_p(made)
 
 
 def replay(world: WarningWorld, *, desk: bool = True, seed: int | None = None, officers: Officers = OFFICERS,
-           scoring: Scoring = HOURLY, sms: MassSms = MASS_SMS, triage: Triage = TRIAGE,
+           scoring: Scoring = HOURLY, sms: MassSms = MASS_SMS, triage: Triage = TRIAGE, flash: FlashSms = FLASH_SMS,
            advance: Callable[[int], None] | None = None) -> WarningOutcome:
     """Replay the world's fraud with the warning desk working (``desk``) or not; ``seed`` drives the officers'
-    and the SMS's draws; ``scoring``, ``sms`` and ``triage`` are the stated rules (``warning_signals``, ``warning_sms``)."""
+    and the SMS's draws; ``scoring``, ``sms``, ``flash`` and ``triage`` are the stated rules (``warning_signals``,
+    ``warning_sms``)."""
     seed = world.seed if seed is None else seed
     victims = {v.person: v for v in world.victims}
     outcomes = {v.person: PersonOutcome(v.person, world.person_ids[v.person], v) for v in world.victims}
-    flags, sent, leading = None, None, 0
+    flags, sent, flashed, leading = None, None, None, 0
     if desk:
         flags = flag(world, scoring)
         sigs, busy = signals(world, flags, triage)
         sent = broadcasts(world, flags, seed, sms, scoring)
+        flashed = flashes(sigs, set(victims), seed, flash)
         people: dict[int, _Person] = {}
         for person in sorted(sigs):
             o = outcomes.get(person) or PersonOutcome(person, world.person_ids[person], victims.get(person))
@@ -372,7 +410,9 @@ def replay(world: WarningWorld, *, desk: bool = True, seed: int | None = None, o
                                      np.random.default_rng([seed, 0x3A7, person]))
         leading = sum(any(v.first_contact <= x.time < v.first_payment and x.opens for x in sigs.get(v.person, []))
                       for v in world.victims)
-        _Replay(world, officers, sms, outcomes).run(people, sent.to_victims, lambda person: np.random.default_rng([seed, 0x5A6, person]), advance)
+        _Replay(world, officers, sms, outcomes, flash).run(
+            people, sent.to_victims, lambda person: np.random.default_rng([seed, 0x5A6, person]), advance,
+            flashed.to_victims, lambda person: np.random.default_rng([seed, 0xF1A6, person]))
     for o in outcomes.values():
         if o.victim is None:
             continue
@@ -383,4 +423,4 @@ def replay(world: WarningWorld, *, desk: bool = True, seed: int | None = None, o
             o.paid_fen = o.victim.loss_fen - o.avoided_fen
     return WarningOutcome(desk, seed, officers, [outcomes[v.person] for v in world.victims],
                           [o for p, o in sorted(outcomes.items()) if o.victim is None and o.leads], flags, scoring, sms, sent,
-                          ceiling(world), leading)
+                          flash, flashed, ceiling(world), leading)

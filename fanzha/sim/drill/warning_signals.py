@@ -14,16 +14,23 @@ A number becomes *flagged* (涉诈号码) at the first of:
   ``CALL_RULE_SHORT_SHARE`` of those calls under ``SHORT_CALL_S`` seconds (unanswered or hung up:
   the mark of a caller working down a list), or texted at least ``SMS_RULE_RESIDENTS`` distinct
   residents from a personal mobile number (11 digits starting with 1; service numbers such as
-  1069… send bulk notices legally). This is a stated stand-in for the number model
-  (``engines/number_model.py``, run by ``services/telecom/number_scoring.py`` over a 30-day window
-  once a night): it reads two of the model's own features (``callees`` and ``out_short_share`` in
-  ``engines/number_features.py``), simple enough to check by hand, and it can flag ordinary
-  numbers too, which the drill counts (``false_flags``). ``NIGHTLY`` is the same rule run once a
-  night at 02:00 over the previous local day, as the service runs now (the drill's first version).
+  1069… send bulk notices legally). The telecom desk runs this very rule, hourly over the last
+  24 hours (``domain/number_rule.py``, run by ``services/telecom/number_velocity.py``), beside the number model
+  (``engines/number_model.py``, scored by ``services/telecom/number_scoring.py`` over a 30-day
+  window once a night), which the drill does not replay; the constants below are the service's and
+  must stay equal to them. The rule reads two of the model's own features (``callees`` and
+  ``out_short_share`` in ``engines/number_features.py``), simple enough to check by hand, and it
+  can flag ordinary numbers too, which the drill counts (``false_flags``). ``NIGHTLY`` is the same
+  rule run once a night at 02:00 over the previous local day (the drill's first version).
 - a shared handset (一机多卡): a number whose own calls were made from a handset (IMEI) that a
   flagged number also used is flagged at the next run after both uses and the flag are on record
   (the phone → IMEI link the analysis desk's graph draws, ``services/analysis/graph_sources.py``).
   Gangs swap SIM cards in the same phones; residents rarely share a handset with a fraud number.
+
+A web host or app becomes flagged when the first report naming it (the case's contacts of kind
+url or app) is filed, at the report's time: the center's list of fraud sites is what the public
+risk look-up reads (``services/public/risk_lookup.py``), and the operators match their DNS and
+traffic logs against it (涉诈网址/APP访问预警).
 
 The operators' own lists are not modelled (the world carries none). A card becomes flagged when a
 report names it as paid (level-1 cards), at the report's time: these are the cards the report's
@@ -41,9 +48,14 @@ From then on, per resident:
   left to the mass warning SMS);
 - a victim's payment to a flagged card is ``risky_transfer`` ``BANK_ALERT_S`` after it posts (the
   bank's risk system alerts the center).
+- a visit to a flagged site is ``fraud_url`` ``VISIT_PUSH_S`` after it (the operator's push of the
+  hit); visits in the ``LOOKBACK_S`` before the site was flagged become one ``fraud_url`` signal per
+  person and site at the flag time.
 
 Which signals raise a lead for an officer (triage, 分级研判): a call in progress, a risky transfer, a
-call from a flagged number answered for ``LEAD_CALL_S`` (a minute) or more, and any contact that is
+visit to a flagged site (the person went to the gang's page or opened its app: deep in the script,
+``Stage.ENGAGED``; residents who only clicked a lure link once raise leads too, which costs officers'
+time, as it does a real desk), a call from a flagged number answered for ``LEAD_CALL_S`` (a minute) or more, and any contact that is
 the person's ``LEAD_REPEATED_CONTACTS``-th (second) with flagged numbers within 24 hours. A single
 SMS or a short, unanswered or hung-up call from a flagged number raises no lead of its own: the
 mass warning SMS (``warning_sms``) covers those people, as the 12381 system does; the signal still
@@ -54,23 +66,26 @@ people), and no roster could work them.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import polars as pl
 
 from fanzha.domain.fraud_type import FraudType
+from fanzha.domain.number_rule import (
+    CALL_RULE_RESIDENTS,
+    CALL_RULE_SHORT_SHARE,
+    SHORT_CALL_S,
+    SMS_RULE_RESIDENTS,
+)
 from fanzha.domain.warning_lead import LeadSource
 from fanzha.sim.drill.warning_world import WarningWorld
 
 HOUR, DAY = 3600, 86400
-SHORT_CALL_S = 10  # as the number features count short calls (engines/number_features.py)
-CALL_RULE_RESIDENTS = 8  # ordinary numbers rarely call more than 4 residents a day in the simulated city
-CALL_RULE_SHORT_SHARE = 0.5
-SMS_RULE_RESIDENTS = 10  # a person texts a handful of people a day, not ten strangers
 IN_PROGRESS_AFTER_S = 60  # the screen raises a connected call from a flagged number after a minute
 LOOKBACK_S = 7 * DAY
 BANK_ALERT_S = 60
+VISIT_PUSH_S = 10 * 60  # the operators match their logs against the center's list in batches of minutes
 LEAD_CALL_S = 60  # an answered call of a minute or more with a flagged number: a conversation, worth an officer
 LEAD_REPEATED_CONTACTS = 2  # the second contact from flagged numbers within 24 hours: worth an officer
 
@@ -119,6 +134,7 @@ class Signal:
     fraud_type: FraudType | None = None  # known when the flag came from a report
     amount_fen: int = 0  # a risky transfer's amount
     opens: bool = True  # it raises a lead for an officer (else it only joins one, and the mass SMS covers it)
+    number: str | None = None  # the flagged number of a contact
 
 
 @dataclass
@@ -128,6 +144,8 @@ class Flags:
     cards: dict[str, int]  # card → when flagged
     false_flags: int  # flagged numbers that were not the gangs'
     gang_numbers_flagged: int
+    sites: dict[str, int] = field(default_factory=dict)  # site key (url:<host> / app:<name>) → when flagged
+    site_types: dict[str, FraudType | None] = field(default_factory=dict)  # → the first report's fraud type
 
 
 def flag(world: WarningWorld, scoring: Scoring = HOURLY) -> Flags:
@@ -135,6 +153,8 @@ def flag(world: WarningWorld, scoring: Scoring = HOURLY) -> Flags:
     numbers: dict[str, int] = {}
     by_report: dict[str, FraudType | None] = {}
     cards: dict[str, int] = {}
+    sites: dict[str, int] = {}
+    site_types: dict[str, FraudType | None] = {}
     for r in world.reports:
         for n in r.numbers:
             if n not in numbers or r.time < numbers[n]:
@@ -142,6 +162,9 @@ def flag(world: WarningWorld, scoring: Scoring = HOURLY) -> Flags:
                 by_report[n] = r.fraud_type
         for c in r.cards:
             cards[c] = min(cards.get(c, r.time), r.time)
+        for site in r.sites:
+            if site not in sites or r.time < sites[site]:
+                sites[site], site_types[site] = r.time, r.fraud_type
     for src, at in _ruled(world, scoring).items():
         if at < numbers.get(src, at + 1):
             numbers[src] = at
@@ -151,7 +174,7 @@ def flag(world: WarningWorld, scoring: Scoring = HOURLY) -> Flags:
         by_report.pop(src, None)
     flagged = set(numbers)
     return Flags(numbers, by_report, cards, false_flags=len(flagged - world.gang_numbers),
-                 gang_numbers_flagged=len(flagged & world.gang_numbers))
+                 gang_numbers_flagged=len(flagged & world.gang_numbers), sites=sites, site_types=site_types)
 
 
 def _ruled(world: WarningWorld, scoring: Scoring) -> dict[str, int]:
@@ -243,7 +266,8 @@ def signals(world: WarningWorld, flags: Flags, triage: Triage = TRIAGE
         if t < flagged_at:
             out.setdefault(person, []).append(Signal(flagged_at, LeadSource.FRAUD_CONTACT, True, ftype, opens=opens))
         elif kind == "call" and duration is not None and duration >= IN_PROGRESS_AFTER_S:
-            out.setdefault(person, []).append(Signal(t + IN_PROGRESS_AFTER_S, LeadSource.CALL_IN_PROGRESS, True, ftype))
+            out.setdefault(person, []).append(
+                Signal(t + IN_PROGRESS_AFTER_S, LeadSource.CALL_IN_PROGRESS, True, ftype, number=src))
         else:
             out.setdefault(person, []).append(Signal(t, LeadSource.FRAUD_CONTACT, True, ftype, opens=opens))
     for v in world.victims:
@@ -252,15 +276,33 @@ def signals(world: WarningWorld, flags: Flags, triage: Triage = TRIAGE
             if at is not None and at <= p.time:
                 out.setdefault(v.person, []).append(
                     Signal(p.time + BANK_ALERT_S, LeadSource.RISKY_TRANSFER, False, None, p.fen))
+    for person, signal in _visit_signals(world, flags):
+        out.setdefault(person, []).append(signal)
     for s in out.values():
         s.sort(key=lambda x: (x.time, x.source.value))
     return out, busy
 
 
+def _visit_signals(world: WarningWorld, flags: Flags) -> list[tuple[int, Signal]]:
+    """Visits to flagged sites: at the visit plus the operator's push, or (within the lookback) at the flag."""
+    if world.visits is None or not flags.sites:
+        return []
+    sites = pl.DataFrame({"site": list(flags.sites), "flagged_at": list(flags.sites.values())},
+                         schema={"site": pl.String, "flagged_at": pl.Int64})
+    hits = (world.visits.join(sites, on="site", how="inner")
+            .filter(pl.col("t") >= pl.col("flagged_at") - LOOKBACK_S)
+            .with_columns(at=pl.when(pl.col("t") < pl.col("flagged_at")).then(pl.col("flagged_at"))
+                          .otherwise(pl.col("t") + VISIT_PUSH_S))
+            .unique(["person", "site", "at"]).sort(["person", "at", "site"]))  # earlier visits: one signal at the flag
+    return [(person, Signal(at, LeadSource.FRAUD_URL, False, flags.site_types.get(site)))
+            for person, site, at in hits.select("person", "site", "at").iter_rows()]
+
+
 def assumptions(scoring: Scoring = HOURLY, triage: Triage = TRIAGE) -> dict:
     """The signal rules' stated constants, for the drill's output."""
-    from fanzha.sim.drill.warning_sms import MASS_SMS
+    from fanzha.sim.drill.warning_sms import FLASH_SMS, MASS_SMS
 
     return {"scoring": scoring.as_dict(), "triage": triage.as_dict(), "mass_sms": MASS_SMS.as_dict(), "short_call_s": SHORT_CALL_S, "call_rule_residents": CALL_RULE_RESIDENTS,
             "call_rule_short_share": CALL_RULE_SHORT_SHARE, "sms_rule_residents": SMS_RULE_RESIDENTS,
-            "in_progress_after_s": IN_PROGRESS_AFTER_S, "lookback_s": LOOKBACK_S, "bank_alert_s": BANK_ALERT_S}
+            "in_progress_after_s": IN_PROGRESS_AFTER_S, "lookback_s": LOOKBACK_S, "bank_alert_s": BANK_ALERT_S,
+            "visit_push_s": VISIT_PUSH_S, "flash_sms": FLASH_SMS.as_dict()}

@@ -11,7 +11,13 @@ What the center could know, in time:
   numbers that called residents, the handsets (IMEI) their own outgoing calls (``主叫``) were made
   from, with when each was first seen: numbers sharing a handset are linked.
 - ``reports/reports.json``: the victims' reports, with when they were made, the numbers that
-  contacted them and the cards they paid (the center flags both at the report's time).
+  contacted them, the cards they paid, and the web addresses and apps they name (the center flags
+  all of them at the report's time).
+- ``operators/*/visits.csv`` (上网访问记录), when the world has them (older worlds do not, and load
+  without visits): which resident's phone reached which web host or app, and when. A site is
+  compared as the desk compares it (``domain/fraud_site.py``): a URL by its host (lower case, no
+  scheme, port, path or leading ``www.``), an app by its folded name; the drill keys them
+  ``url:<host>`` and ``app:<name>``.
 
 The truth it is checked against (never shown to the simulated desk):
 
@@ -19,6 +25,7 @@ The truth it is checked against (never shown to the simulated desk):
 - ``truth/stolen_transfers.csv``: each victim's payments (the rows out of an account that is not a
   gang's card, as the funds drill reads them), to the second and the fen.
 - ``truth/fraud_numbers.csv``: the gangs' numbers, only to count the flagged numbers that were not.
+- ``truth/fraud_sites.csv`` (with the visits): the gangs' URLs and apps, for the ceiling only.
 
 Times are whole seconds since the epoch (UTC); the files' times without a zone are the center's
 local time (Asia/Shanghai).
@@ -33,6 +40,7 @@ from pathlib import Path
 import polars as pl
 
 from fanzha.domain.clock import CENTER_TZ
+from fanzha.domain.fraud_site import try_site_key, visit_kind
 from fanzha.domain.fraud_type import FraudType
 from fanzha.sim.drill.world import NotAWorld, world_header
 
@@ -68,6 +76,7 @@ class Report:
     fraud_type: FraudType | None
     numbers: tuple[str, ...]  # the phones that contacted the victim
     cards: tuple[str, ...]  # the accounts the victim paid
+    sites: tuple[str, ...] = ()  # the web hosts and apps the victim names, as site keys (``site_key``)
 
 
 @dataclass
@@ -85,6 +94,8 @@ class WarningWorld:
     contacts: pl.DataFrame  # person (int), src (str), t (s), duration_s (calls; null for an SMS), kind ("call"/"sms")
     gang_numbers: frozenset[str]  # the truth, for counting false flags only
     handsets: pl.DataFrame | None = None  # number (str), imei (str), t (s): first call seen from that handset
+    visits: pl.DataFrame | None = None  # person (int), site (str: a site key), t (s); None: the world has none
+    gang_sites: frozenset[str] = frozenset()  # the truth's site keys of the gangs' URLs and apps (the ceiling only)
 
     @classmethod
     def load(cls, path: Path) -> WarningWorld:
@@ -102,11 +113,15 @@ class WarningWorld:
             contacts = _contacts(path, index)
             handsets = _handsets(path, contacts)
             gang = frozenset(pl.read_csv(path / "truth" / "fraud_numbers.csv", infer_schema=False)["number"].to_list())
+            visits = _visits(path, index)
+            sites = path / "truth" / "fraud_sites.csv"
+            gang_sites = frozenset(site_key(k, v) for k, v in pl.read_csv(sites, infer_schema=False).select(
+                "kind", "value").iter_rows()) if sites.is_file() else frozenset()
         except (pl.exceptions.PolarsError, KeyError, ValueError, TypeError) as exc:
             raise NotAWorld(f"{path}: the world's files cannot be read ({exc}); simulate the world again") from None
         return cls(path=path, seed=seed, residents=residents, start=start, end=end, person_ids=person_ids, ages=ages,
                    stations=stations, victims=victims, reports=reports, contacts=contacts, gang_numbers=gang,
-                   handsets=handsets)
+                   handsets=handsets, visits=visits, gang_sites=gang_sites)
 
 
 def _epoch(column: str) -> pl.Expr:
@@ -154,17 +169,50 @@ def _reports(file: Path) -> list[Report]:
             raise ValueError(f"report {r.get('report_id')}: reported_at has no zone")
         numbers = tuple(c["value"] for c in r.get("contacts", []) if c.get("kind") == "phone")
         cards = tuple(t["to_account"] for t in r.get("transfers", []) if t.get("to_account"))
-        reports.append(Report(int(at.timestamp()), _fraud_type(r.get("fraud_type")), numbers, cards))
+        sites = tuple(dict.fromkeys(key for c in r.get("contacts", []) if c.get("kind") in ("url", "app")
+                                    and (key := site_key(c["kind"], c.get("value") or ""))))
+        reports.append(Report(int(at.timestamp()), _fraud_type(r.get("fraud_type")), numbers, cards, sites))
     return sorted(reports, key=lambda r: r.time)
+
+
+def site_key(kind: str, value: str) -> str | None:
+    """``url:<host>`` or ``app:<name>`` as the desk compares sites (``domain/fraud_site.py``), or None when the
+    kind is not a site's or there is nothing to compare."""
+    try:
+        visit = visit_kind(kind)
+    except ValueError:
+        return None
+    key = try_site_key(visit, value)
+    return None if key is None else f"{visit.value}:{key}"
+
+
+def _owners(path: Path, index: dict[str, int]) -> pl.DataFrame:
+    """Each resident's registered phone number → the person."""
+    phones = pl.read_csv(path / "registry" / "phones.csv", infer_schema=False,
+                         columns=["number", "person_id", "kind"]).filter(pl.col("kind") == "resident")
+    return pl.DataFrame({"dst": phones["number"], "person": [index[p] for p in phones["person_id"].to_list()]},
+                        schema={"dst": pl.String, "person": pl.Int64})
+
+
+def _visits(path: Path, index: dict[str, int]) -> pl.DataFrame | None:
+    """Every visit by a resident's registered phone, keyed by site; None when the world has no visits.csv."""
+    files = sorted((path / "operators").glob("*/visits.csv"))
+    if not files:
+        return None
+    rows = pl.concat([pl.scan_csv(f, infer_schema=False).select(
+        dst=pl.col("本机号码"), t=_epoch("访问时间"), kind=pl.col("访问类型"), target=pl.col("访问目标"))
+        for f in files]).collect()
+    targets = rows.select("kind", "target").unique()
+    keys = targets.with_columns(site=pl.Series([site_key(k, v or "") for k, v in targets.iter_rows()],
+                                               dtype=pl.String))
+    return (rows.join(keys, on=["kind", "target"], how="inner").filter(pl.col("site").is_not_null())
+            .join(_owners(path, index), on="dst", how="inner")
+            .select("person", "site", "t").sort(["t", "person", "site"]))
 
 
 def _contacts(path: Path, index: dict[str, int]) -> pl.DataFrame:
     """Every call and SMS a resident's registered phone received, with the number it came from."""
-    phones = pl.read_csv(path / "registry" / "phones.csv", infer_schema=False,
-                         columns=["number", "person_id", "kind"]).filter(pl.col("kind") == "resident")
-    owner = pl.DataFrame({"dst": phones["number"],
-                          "person": [index[p] for p in phones["person_id"].to_list()]},
-                         schema={"dst": pl.String, "person": pl.Int64})
+    owner = _owners(path, index)
     frames = []
     for file in sorted((path / "operators").glob("*/calls.csv")):
         frames.append(pl.scan_csv(file, infer_schema=False).filter(pl.col("呼叫类型") == "被叫").select(
