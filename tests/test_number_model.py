@@ -41,7 +41,7 @@ def synthetic(n: int = 360, seed: int = 0, signal: bool = True) -> tuple[pl.Data
 def test_evaluate_returns_the_figures_per_fold_and_overall() -> None:
     table, y, graph = synthetic()
     result = evaluate_number_model(table, y, graph, folds=3, seed=1, params=FAST)
-    for key in ("f1", "auc", "precision", "recall", "threshold", "f1_macro", "f1_at_half", "n", "positives",
+    for key in ("f1", "auc", "precision", "recall", "threshold", "f1_macro", "f1_weighted", "f1_at_half", "n", "positives",
                 "seconds", "folds"):
         assert key in result
     assert result["n"] == len(y) and result["positives"] == int(y.sum()) and result["graph"] is True
@@ -49,6 +49,11 @@ def test_evaluate_returns_the_figures_per_fold_and_overall() -> None:
     assert sum(f["n"] for f in result["folds"]) == len(y)
     assert result["auc"] > 0.9 and result["f1"] > 0.75  # the signal is strong
     assert result["f1"] == pytest.approx(np.mean([f["f1"] for f in result["folds"]]))
+    for f in result["folds"]:  # "f1" is the fraud class's; macro and weighted F1 mix in the clean class's
+        clean_f1 = 2 * f["f1_macro"] - f["f1"]
+        weighted = (f["positives"] * f["f1"] + (f["n"] - f["positives"]) * clean_f1) / f["n"]
+        assert f["f1_weighted"] == pytest.approx(weighted)
+    assert result["f1_weighted"] == pytest.approx(np.mean([f["f1_weighted"] for f in result["folds"]]))
 
 
 def test_evaluation_is_deterministic_for_a_seed() -> None:

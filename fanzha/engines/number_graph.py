@@ -133,12 +133,3 @@ def _structure_features(a: sp.csr_matrix) -> dict[str, np.ndarray]:
         "graph_pagerank": pagerank(a),
     }
 
-
-def neighbour_means(a: sp.csr_matrix, x: np.ndarray, names: list[str]) -> dict[str, np.ndarray]:
-    """Per node, the mean of each feature over its contacts (missing values skipped; NaN if none)."""
-    present = ~np.isnan(x)
-    sums = a @ np.where(present, x, 0.0)
-    counts = a @ present.astype(np.float64)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        means = np.where(counts > 0, sums / counts, np.nan)
-    return {f"neighbour_mean_{name}": means[:, j] for j, name in enumerate(names)}
