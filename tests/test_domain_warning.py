@@ -75,3 +75,15 @@ def test_what_a_close_needs() -> None:
     assert may_close(Result.UNREACHABLE, set(), None) == ["record the attempts to locate the person (call, SMS or visit)"]
     assert may_close(Result.FALSE_ALARM, set(), None) == []
     assert may_close(Result.DEFRAUDED, {Step.LOCATE}, None) == []
+
+
+def test_a_visit_to_a_reported_fraud_site_weighs_more_than_repeated_contact() -> None:
+    """The drill's evidence: people who followed the lure onto a reported site are mostly victims in the making."""
+    visited = grade(Signals(frozenset({LeadSource.FRAUD_URL}), stage=Stage.ENGAGED))
+    assert (visited.grade, visited.points) == (Grade.MEDIUM, 4)
+    assert (2, "访问了受害人举报的涉诈网址或应用", "visited a fraud site or app that victims reported") in visited.reasons
+    contacted = grade(Signals(frozenset({LeadSource.FRAUD_CONTACT}), stage=Stage.ENGAGED, contacts_24h=2))
+    assert visited.points > contacted.points
+    elderly = grade(Signals(frozenset({LeadSource.FRAUD_URL}), stage=Stage.ENGAGED, age=66,
+                            fraud_type=FraudType.FAKE_INVESTMENT))
+    assert (elderly.grade, elderly.points) == (Grade.HIGH, 6)

@@ -495,11 +495,12 @@ def test_a_visit_to_a_site_a_report_named_raises_a_fraud_url_lead() -> None:
     out = replay(world, officers=Officers(**{**NOW.__dict__, "duty": UNLIMITED}), sms=NO_SMS)
     lead = out.others[0].leads[0]
     assert lead.opened_by is LeadSource.FRAUD_URL and lead.opened_at == T0 + 600 + VISIT_PUSH_S
-    assert lead.grade is Grade.MEDIUM  # deep in the script (2 points: visited a flagged site), a high-loss type (1)
+    assert (lead.grade, lead.points) == (Grade.MEDIUM, 5)  # deep in the script (2), a reported site (2), high-loss type (1)
     figures = WarningFigures.of(out)
     assert figures.leads_by_source["fraud_url"] == figures.leads == 1 and figures.sites_flagged == 1
     untyped = _visited(_street([], residents=1, reports=[Report(T0, None, (), (), (SITE,))]), [(0, SITE, T0 + 600)])
-    assert replay(untyped, officers=NOW, sms=NO_SMS).others[0].leads[0].grade is Grade.LOW
+    untyped_lead = replay(untyped, officers=NOW, sms=NO_SMS).others[0].leads[0]
+    assert (untyped_lead.grade, untyped_lead.points) == (Grade.MEDIUM, 4)  # no fraud type known: one point less
 
 
 def test_visits_before_the_report_become_signals_at_the_report() -> None:

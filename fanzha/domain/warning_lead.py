@@ -2,8 +2,8 @@
 
 A lead names a person at risk now. Its grade (高/中/低) comes from a stated rule of points, each
 with its reason, so the officer sees why: the call in progress is always 高; otherwise the amount
-at stake, the fraud type, how far into the script the person is, their age and how often they
-were contacted add up. Each grade has a time to sign for the lead (签收) and a time to finish it;
+at stake, how far into the script the person is, a visit to a site victims reported, the fraud
+type, their age and how often they were contacted add up. Each grade has a time to sign for the lead (签收) and a time to finish it;
 a lead unsigned past its limit escalates a level (station → county → city).
 """
 from __future__ import annotations
@@ -104,6 +104,8 @@ def grade(signals: Signals) -> Grading:
         reasons.append((2, "已深度接触（反复联系、下载应用或访问网址）", "deep in the script"))
     else:
         reasons.append((1, "已被涉诈号码或账户接触", "contacted"))
+    if LeadSource.FRAUD_URL in signals.sources:  # followed the lure onto a site victims reported: the gang's own ground
+        reasons.append((2, "访问了受害人举报的涉诈网址或应用", "visited a fraud site or app that victims reported"))
     if signals.fraud_type in HEAVY_TYPES:
         reasons.append((1, f"高损失诈骗类型：{signals.fraud_type.label_zh}",
                         f"a high-loss fraud type: {signals.fraud_type.label_en}"))
