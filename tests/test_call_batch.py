@@ -1,5 +1,5 @@
-"""Reading call events as a batch: the one-pass JSON reader and the plain-event path give exactly
-what ``CallEvent`` gives (or hand the event to it), and the rows are stored as SQLAlchemy stores them."""
+"""Reading call events as a batch: the plain-event path (msgspec) gives exactly what ``CallEvent``
+gives (or hands the event to it), and the rows are stored as SQLAlchemy stores them."""
 from __future__ import annotations
 
 import json
@@ -12,28 +12,23 @@ from sqlalchemy import select
 
 from fanzha.events.call_batch import read_calls
 from fanzha.events.call_event import CallEvent
-from fanzha.events.json_batch import NOT_READ, read_batch
 from fanzha.services.telecom.stream_records import store_calls
 from fanzha.store.models import CallRecord
 
 SUBJECT = "fanzha.telecom.calls"
 
 
-def test_one_pass_reads_each_payload_and_marks_the_unreadable() -> None:
-    payloads = [b'{"a": 1}', b'  {"b": [1, 2]}  ', b'not json', b'{"c": "x"} trailing', b'', b'[1, 2]',
-                b'{"s": "\xe4\xb8\xad"}']
-    values = read_batch(payloads)
-    assert values[0] == {"a": 1} and values[5] == [1, 2] and values[6] == {"s": "中"}
-    assert values[1] is NOT_READ  # leading spaces: read again on its own (json.loads takes it)
-    assert values[2] is NOT_READ and values[3] is NOT_READ and values[4] is NOT_READ
-
-
-def test_a_payload_cannot_run_into_its_neighbour() -> None:
-    # Each half is invalid alone; joined they would make one valid array or string.
-    assert read_batch([b'{"x": [1', b'2]}']) == [NOT_READ, NOT_READ]
-    assert read_batch([b'"a', b'b"', b'1']) == [NOT_READ, NOT_READ, 1]
-    assert read_batch([b'{"a": 1}\x1e{"b": 2}', b'{"c": 3}']) == [NOT_READ, NOT_READ]  # a separator inside
-    assert read_batch([b'\xff\xfe{', b'{"ok": 1}']) == [NOT_READ, NOT_READ]  # not UTF-8: each read alone
+def test_payloads_that_are_not_one_json_object_are_dead_letters_not_failures() -> None:
+    good = {"event_id": "e1", "msisdn": "13800000001", "other": "17000000001", "call_type": "主叫",
+            "start_time": "2024-05-30T15:02:00+08:00", "duration_s": 5}
+    text = json.dumps(good).encode()
+    payloads = [text, text + b" trailing", text[:-1], b"", b"\xff\xfe{", b"  " + text + b"\n",
+                json.dumps({**good, "cell_id": "\ud800"}).encode(),  # a lone surrogate: CallEvent refuses it
+                json.dumps({**good, "event_id": "e2", "start_time": "0001-01-01T00:30:00+08:00"}).encode()]
+    batch = read_calls(SUBJECT, payloads)
+    assert len(batch.rows) == 2 and batch.rows[0] == batch.rows[1]  # the padded copy reads as the same call
+    assert [event_id for _, event_id, *_ in batch.dead] == [None, None, None, None, "e1", "e2"]
+    assert "before year 1" in batch.dead[-1][3]  # in UTC it would fall in year 0: refused, not a failed batch
 
 
 def _expected(payload: bytes) -> tuple | None:

@@ -6,7 +6,12 @@ import pytest
 from sqlalchemy import func, select, text
 
 from fanzha.domain import clock
-from fanzha.events.stream_session import checkpointer, stop_checkpoints, stream_session
+from fanzha.events.stream_session import (
+    STREAM_CACHE_KIB,
+    checkpointer,
+    stop_checkpoints,
+    stream_session,
+)
 from fanzha.store.models import StreamDeadLetter
 
 
@@ -51,3 +56,23 @@ def test_on_sqlite_the_commit_does_no_checkpoint_and_the_thread_does(sqlite_db) 
     assert keeper._thread is not None and keeper._thread.is_alive()
     keeper.stop()
     assert keeper._thread is None and _count(db) == 6
+
+
+def test_the_stream_keeps_its_connection_and_page_cache_while_checkpoints_run(sqlite_db) -> None:
+    db = sqlite_db
+    keeper = checkpointer(db.engine)
+
+    def connection(session):
+        return session.connection().connection.dbapi_connection
+
+    with stream_session(db) as s:
+        first = connection(s)
+        s.add(_letter(1))
+        s.flush()
+        cache = s.execute(text("PRAGMA cache_size")).scalar()
+        keeper.checkpoint()  # while the stream holds its connection: the checkpoint must not take another from the pool
+    with stream_session(db) as s:
+        second = connection(s)  # a connection another one wrote through would start with an empty cache
+    keeper.stop()
+    assert second is first
+    assert cache == -STREAM_CACHE_KIB

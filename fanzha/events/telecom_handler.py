@@ -10,10 +10,11 @@ One handler serves both brokers. For each batch of deliveries:
 3. only after that commit is each delivery acknowledged. If the transaction fails (the store is
    down), nothing is acknowledged: the batch is refused back to the broker and delivered again.
 
-Calls are read a batch at a time (call_batch.py: one JSON pass, plain events checked without
-building a model each) and stored with one driver-level insert; a broker may hand the next batch
-while one commits, and commits stay one at a time per subject, in order. On SQLite the commit
-does not checkpoint the log (stream_session.py).
+Calls are read a batch at a time (call_batch.py: plain events read and checked by msgspec in C,
+anything else by ``CallEvent``) and stored with one driver-level insert; a broker may hand the
+next batch while one commits, and commits stay one at a time per subject, in order. On SQLite the
+commit does not checkpoint the log, and the stream's connection keeps a large page cache
+(stream_session.py).
 
 Events may arrive in any order: a call's time is its own, and a flag applies to calls that
 started before the flag expired.
@@ -258,8 +259,9 @@ class TelecomHandler:
             row = rows[hit.index]
             start = calls.start(hit.index)
             operator = hit.resident.operator
-            action = alert_action(operator, start, row[DURATION], now, self.operators)
             flag = hit.flag
+            action = alert_action(operator, start, row[DURATION], now, self.operators,
+                                  suspected=flag.list_kind == "suspected")  # only an officer's order cuts a call
             source = f"block list entry {flag.entry_id}" if flag.entry_id is not None else "the number model"
             reason = (f"{hit.resident.number} is on a call with {flag.number} ({flag.list_kind}, {source}: "
                       f"{flag.reason}); {ACTIONS[action]}")
