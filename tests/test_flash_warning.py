@@ -136,6 +136,7 @@ def test_a_flag_from_the_hourly_rule_reaches_the_running_screen(db: Database) ->
         assert (alert.resident_number, alert.flagged_number, alert.block_entry_id) == (
             RESIDENT, dialer, run.flagged[0].entry_id)
         assert "suspected" in alert.reason and "短呼" in alert.reason
+        assert alert.action == "callback"  # a suspicion is not an order: the live call is not cut, the resident is warned
         person = s.scalar(select(Person.id).where(Person.phone == RESIDENT))
         assert s.scalar(select(WarningLead.person_id)) == person
     assert messages(db) == [(dialer, RESIDENT, "flash", "sent")]

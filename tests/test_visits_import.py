@@ -171,3 +171,19 @@ def test_the_command_imports_screens_and_rescreens(tmp_path) -> None:
     file_case(db, FILED)  # the filing screens the visit already imported
     assert [lead["phone"] for lead in url_leads(db)] == [VISITOR]
     db.dispose()
+
+
+def test_the_lead_page_names_the_site_visited_and_the_report_that_named_it(tmp_path) -> None:
+    from web_support import make_app, signed_in
+
+    app = make_app(tmp_path, users=(("warning", "warning_officer", "city"),))
+    db = app.state.db
+    city(db)
+    file_case(db, FILED)
+    import_visit_file(db, write(tmp_path / "visits.csv", visits_csv([(VISITOR, FILED + timedelta(hours=1), "网址", URL, "",
+                                                                      "中国移动")])))
+    [lead] = url_leads(db)
+    page = signed_in(app, "warning").get(f"/warning/leads/{lead['id']}").text
+    assert f'data-site="{HOST}"' in page and "JQ-20240530-000001" in page and "访问涉诈网址/应用" in page
+    assert "访问了受害人举报的涉诈网址或应用" in page  # the grade's reason
+    db.dispose()

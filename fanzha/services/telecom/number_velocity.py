@@ -13,9 +13,8 @@ resident raises an alert and a lead for the warning desk, and the flash warning 
 recent contacts get the mass warning SMS (mass_warning.py), as the desk does for a newly flagged
 number. It raises no order to the operator: restricting the number itself (拦截, 关停, 二次实名)
 takes a ``NumberOrder``, which only an officer raises (number_orders.py: from a case, or on
-reviewing a model candidate), so the rule never switches anyone's phone off. One thing it does reach:
-call_blocking.py lets an operator that supports it cut a call in progress (阻断) from any flagged
-number, suspected ones included (the model's unreviewed candidates too); the alert says so.
+reviewing a model candidate), so the rule never switches anyone's phone off, and a live call from a
+suspected number is not cut either (call_blocking.py: the alert is a callback, 回访).
 
 A run is idempotent: a number already on a live list is not added again, so the same hour run
 twice adds nothing (on PostgreSQL two runs at once take turns on an advisory lock; on SQLite
