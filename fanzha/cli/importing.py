@@ -11,23 +11,32 @@ from fanzha.cli.common import console, database, err
 import_app = typer.Typer(help="Import files banks, operators and centers exchange (FORMATS.md).", no_args_is_help=True)
 
 
-def _import(kind: str, paths: list[Path], skip_bad: bool) -> None:
+def _import(kind: str, paths: list[Path], skip_bad: bool, run=None) -> None:
+    """Import each file, print its problems and summary; exit 1 when any file is refused or missing.
+    ``run(db, path, actor)`` replaces the plain import for a kind that reports more: it returns the
+    result and a line to print after a successful import."""
     from fanzha.domain.actor import Actor
     from fanzha.services.importing import import_file
 
     db = database()
+    actor = Actor.system("cli")
     failed = False
     for path in paths:
         if not path.exists():
             err.print(f"[red]{path}: no such file[/]; check the path")
             failed = True
             continue
-        result = import_file(db, kind, path, skip_bad=skip_bad, actor=Actor.system("cli"), progress=True)
+        if run is None:
+            result, note = import_file(db, kind, path, skip_bad=skip_bad, actor=actor, progress=True), None
+        else:
+            result, note = run(db, path, actor)
         for problem in result.problems[:200]:
-            err.print(f"[yellow]{problem}[/]")
+            err.print(str(problem), style="yellow", markup=False)
         if len(result.problems) > 200:
             err.print(f"[yellow]... and {len(result.problems) - 200} more problems[/]")
-        console.print(result.summary())
+        console.print(result.summary(), markup=False)
+        if note and not result.rejected:
+            console.print(note, markup=False)
         failed = failed or result.rejected
     if failed:
         raise typer.Exit(1)
@@ -64,29 +73,14 @@ def import_sms(paths: Paths, skip_bad: SkipBad = False) -> None:
 @import_app.command("visits")
 def import_visits(paths: Paths, skip_bad: SkipBad = False) -> None:
     """Site visits (上网访问记录) from an operator; visits to fraud sites named in cases become warning leads."""
-    from fanzha.domain.actor import Actor
     from fanzha.services.importing.visits import import_visit_file
 
-    db = database()
-    failed = False
-    for path in paths:
-        if not path.exists():
-            err.print(f"[red]{path}: no such file[/]; check the path")
-            failed = True
-            continue
-        outcome = import_visit_file(db, path, skip_bad=skip_bad, actor=Actor.system("cli"), progress=True)
-        result = outcome.result
-        for problem in result.problems[:200]:
-            err.print(str(problem), style="yellow", markup=False)
-        if len(result.problems) > 200:
-            err.print(f"[yellow]... and {len(result.problems) - 200} more problems[/]")
-        console.print(result.summary(), markup=False)
-        if not result.rejected:
-            console.print(f"{len(outcome.leads)} visits to fraud sites became warning signals "
-                          f"(涉诈网址/APP访问预警) on {len(set(outcome.leads))} leads", markup=False)
-        failed = failed or result.rejected
-    if failed:
-        raise typer.Exit(1)
+    def run(db, path: Path, actor):
+        outcome = import_visit_file(db, path, skip_bad=skip_bad, actor=actor, progress=True)
+        return outcome.result, (f"{len(outcome.leads)} visits to fraud sites became warning signals "
+                                f"(涉诈网址/APP访问预警) on {len(set(outcome.leads))} leads")
+
+    _import("visits", paths, skip_bad, run)
 
 
 @import_app.command("leads")

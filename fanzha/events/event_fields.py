@@ -1,6 +1,7 @@
-"""Field readers the event schemas share: phone numbers, zone-carrying times, operators."""
+"""Field readers the event schemas share: phone numbers, zone-carrying times, operators, event ids."""
 from __future__ import annotations
 
+import json
 import re
 from datetime import datetime
 from typing import Annotated
@@ -47,3 +48,12 @@ def operator_code(value: object) -> str | None:
 PhoneNumber = Annotated[str, BeforeValidator(phone_number)]
 EventTime = Annotated[datetime, BeforeValidator(event_time)]
 OperatorCode = Annotated[str | None, BeforeValidator(operator_code)]
+
+
+def event_id_of(data: bytes) -> str | None:
+    """The event id of a payload that failed validation, for its dead letter (None: not JSON, or no id)."""
+    try:
+        value = json.loads(data).get("event_id")
+        return str(value) if value is not None else None
+    except Exception:  # noqa: BLE001 - not JSON, or not an object: no id to keep
+        return None

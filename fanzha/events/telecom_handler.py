@@ -22,7 +22,6 @@ started before the flag expired.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import threading
 import time
@@ -39,6 +38,7 @@ from fanzha.events import subjects
 from fanzha.events.call_batch import DURATION, KEY, MSISDN, OTHER, CallBatch, read_calls
 from fanzha.events.call_event import CallEvent
 from fanzha.events.delivery import Delivery
+from fanzha.events.event_fields import event_id_of
 from fanzha.events.sms_event import SmsEvent
 from fanzha.events.stream_session import stream_session
 from fanzha.events.stream_stats import BatchOutcome, StreamStats
@@ -70,14 +70,6 @@ class _Parsed:
 
 def _reason(exc: ValidationError) -> str:
     return "; ".join(str(p) for p in problems_from_validation(exc))
-
-
-def _event_id(data: bytes) -> str | None:
-    try:
-        value = json.loads(data).get("event_id")
-        return str(value) if value is not None else None
-    except Exception:  # noqa: BLE001 - not JSON, or not an object: no id to keep
-        return None
 
 
 class TelecomHandler:
@@ -197,7 +189,7 @@ class TelecomHandler:
             try:
                 events.append(schema.model_validate_json(data))
             except ValidationError as exc:
-                dead.append((subject, _event_id(data), data.decode("utf-8", "replace"), _reason(exc)))
+                dead.append((subject, event_id_of(data), data.decode("utf-8", "replace"), _reason(exc)))
         return _Parsed(events, dead)
 
     def _commit(self, subject: str, parsed: _Parsed, received: int) -> BatchOutcome:

@@ -14,7 +14,6 @@ For each batch of deliveries on ``fanzha.telecom.visits``, on NATS or in process
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import threading
 import time
@@ -29,6 +28,7 @@ from fanzha.domain import clock
 from fanzha.domain.errors import problems_from_validation
 from fanzha.events import subjects
 from fanzha.events.delivery import Delivery
+from fanzha.events.event_fields import event_id_of
 from fanzha.events.stream_session import stream_session
 from fanzha.events.stream_stats import BatchOutcome, StreamStats
 from fanzha.events.visit_event import VisitEvent
@@ -53,14 +53,6 @@ class _Parsed:
     events: list[VisitEvent]
     dead: list[tuple[str, str | None, str, str]]  # subject, event id, payload, reason
     decode_s: float = 0.0
-
-
-def _event_id(data: bytes) -> str | None:
-    try:
-        value = json.loads(data).get("event_id")
-        return str(value) if value is not None else None
-    except Exception:  # noqa: BLE001 - not JSON, or not an object: no id to keep
-        return None
 
 
 class VisitHandler:
@@ -146,14 +138,14 @@ class VisitHandler:
         events, dead = [], []
         for d in deliveries:
             if subject != subjects.VISITS:
-                dead.append((subject, _event_id(d.data), d.data.decode("utf-8", "replace"),
+                dead.append((subject, event_id_of(d.data), d.data.decode("utf-8", "replace"),
                              f"no events are expected on {subject} by the visits handler"))
                 continue
             try:
                 events.append(VisitEvent.model_validate_json(d.data))
             except ValidationError as exc:
                 reason = "; ".join(str(p) for p in problems_from_validation(exc))
-                dead.append((subject, _event_id(d.data), d.data.decode("utf-8", "replace"), reason))
+                dead.append((subject, event_id_of(d.data), d.data.decode("utf-8", "replace"), reason))
         return _Parsed(events, dead)
 
     def _commit(self, subject: str, parsed: _Parsed, received: int) -> tuple[BatchOutcome, int]:
