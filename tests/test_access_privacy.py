@@ -69,7 +69,7 @@ def test_bank_liaison_opening_a_case_by_url_is_refused_and_audited(world) -> Non
     assert bank.get("/intake/cases").status_code == 403
     api = bank.get(f"/api/cases/{ids['longqiao']}")
     assert api.status_code == 403 and api.json()["problems"] == [{"place": "permission", "reason": "case.read"}]
-    assert bank.get("/desks/funds").status_code == 200  # their own desk opens
+    assert bank.get("/funds").status_code == 200  # their own desk opens
     auditor = signed_in(app, "auditor")
     denied = auditor.get("/api/audit", params={"actor": "icbc", "outcome": "denied"}).json()["rows"]
     assert {(e["action"], e["object_id"], e["detail"]["path"]) for e in denied} >= {
@@ -143,8 +143,8 @@ def test_the_page_list_and_export_link_follow_the_role(world) -> None:
     assert "/api/cases/export" in duty and "/intake/new" in duty
     station = signed_in(app, "longqiao").get("/intake/cases").text
     assert "/api/cases/export" not in station
-    nav = re.findall(r'<nav class="nav".*?</nav>', signed_in(app, "icbc").get("/desks/funds").text, re.S)[0]
-    assert 'href="/funds"' in nav and "/intake/cases" not in nav and "/desks/analysis" not in nav
+    nav = re.findall(r'<nav class="nav".*?</nav>', signed_in(app, "icbc").get("/funds").text, re.S)[0]
+    assert 'href="/funds"' in nav and "/intake/cases" not in nav and "/analysis/series" not in nav
 
 
 def test_refusals_answer_in_english_too(world) -> None:

@@ -42,7 +42,7 @@ def audit_rows(app, **where) -> list[AuditEntry]:
         return list(session.scalars(stmt))
 
 
-@pytest.mark.parametrize("path", ["/", "/intake/new", "/intake/cases", "/intake/cases/1", "/imports", "/desks/funds",
+@pytest.mark.parametrize("path", ["/", "/intake/new", "/intake/cases", "/intake/cases/1", "/imports", "/funds", "/desks/funds",
                                   "/audit", "/admin/users", "/account/password"])
 def test_pages_send_strangers_to_login(app, path: str) -> None:
     response = TestClient(app).get(path, follow_redirects=False)
@@ -177,10 +177,10 @@ def test_an_initial_password_must_be_changed_first(app) -> None:
 
 def test_disabling_a_user_ends_their_sessions_at_once(app) -> None:
     victim = signed_in(app, "bank")
-    assert victim.get("/desks/funds").status_code == 200
+    assert victim.get("/funds").status_code == 200
     admin = signed_in(app, "admin")
     assert admin.post("/admin/users/bank/disable", follow_redirects=False).status_code == 303
-    assert victim.get("/desks/funds", follow_redirects=False).status_code == 303
+    assert victim.get("/funds", follow_redirects=False).status_code == 303
     assert login(TestClient(app), "bank").status_code == 403  # disabled: the page says so
     assert admin.post("/admin/users/bank/enable", follow_redirects=False).status_code == 303
     assert login(TestClient(app), "bank").status_code == 303

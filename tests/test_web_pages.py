@@ -9,6 +9,7 @@ import pytest
 from web_support import EXTERNAL, make_app, report, signed_in
 
 from fanzha.web.i18n import CATALOG
+from fanzha.web.nav import DESK_HOMES
 
 USERS = (("duty", "duty_officer", "city"), ("analyst", "analyst", "city"), ("leader", "leadership", "city"),
          ("auditor", "auditor", "city"), ("admin", "center_admin", "city"))
@@ -33,10 +34,10 @@ def case_id(client) -> int:
 
 # Every page, with a user whose role opens it, and a word its navigation or title shows.
 PAGES = {
-    "duty": ["/", "/intake/new", "/intake/cases", "/imports", "/desks/funds", "/desks/telecom", "/desks/warning",
-             "/desks/public", "/account/password"],
-    "analyst": ["/desks/analysis", "/desks/command"],
-    "leader": ["/", "/desks/command"],
+    "duty": ["/", "/intake/new", "/intake/cases", "/imports", "/funds", "/telecom/orders", "/warning/leads",
+             "/public", "/account/password"],
+    "analyst": ["/analysis/series", "/command"],
+    "leader": ["/", "/command"],
     "auditor": ["/audit", "/audit/verify"],
     "admin": ["/admin/users", "/admin/tokens"],
 }
@@ -181,11 +182,14 @@ def test_dashboard_embeds_its_chart_data(client, case_id) -> None:
     assert bad.status_code == 200 and "开始日期晚于结束日期" in bad.text
 
 
-def test_desks_say_what_they_will_hold(client) -> None:
-    page = client.get("/desks/funds").text
-    assert "将在后续版本提供" in page and "48 小时" in page
-    english = client.get("/desks/telecom?lang=en").text
-    assert "Coming in a later release" in english and "appeal" in english
+def test_old_desk_addresses_open_the_desks_home(client) -> None:
+    for code, home in DESK_HOMES.items():
+        moved = client.get(f"/desks/{code}", params={"lang": "en"}, follow_redirects=False)
+        if client.get(home).status_code == 200:
+            assert moved.status_code == 308 and moved.headers["location"] == f"{home}?lang=en", code
+        else:  # a desk this user may not open answers the same at its old address
+            assert moved.status_code == client.get(home).status_code == 403, code
+    assert client.get("/desks/telecom").url.path == "/telecom/orders"
 
 
 def test_every_catalog_entry_has_both_languages() -> None:

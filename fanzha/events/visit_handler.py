@@ -6,8 +6,9 @@ For each batch of deliveries on ``fanzha.telecom.visits``, on NATS or in process
 2. in one transaction: the visits new to the store are stored (a duplicate adds nothing) and
    screened against the fraud sites named in filed cases, each hit a ``fraud_url`` signal on the
    visitor's lead (services/warning/from_visits.py); when the list of sites has changed since the
-   last batch, the visits already stored to the newly named sites are screened too (cases filed
-   while no worker ran are caught up by ``fanzha import visit-signals --since``);
+   last batch, the visits already stored to the newly named sites are screened too (filing a case
+   screens them as well, in the filing's own transaction, so a case filed while no worker runs is
+   not missed: ``intake.file_report``);
 3. only after that commit is each delivery acknowledged; if the transaction fails, nothing is
    acknowledged and the broker delivers the batch again.
 """

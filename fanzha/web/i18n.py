@@ -25,63 +25,13 @@ def translate(key: str, lang: str, **params: object) -> str:
     return text.format(**params) if params else text
 
 
-_DESKS = {
-    # code: (name zh, name en, who zh, who en, what zh, what en, [(plan zh, plan en), ...])
-    "funds": ("止付冻结", "Funds", "止付冻结民警、各银行驻场人员",
-              "The police funds desk and each bank's liaison",
-              "紧急止付与冻结、银行反馈、逐级资金查控、返还被骗资金",
-              "Stop-payment and freeze orders, bank feedback, tracing money level by level, returning money", [
-                  ("按户名、账号、金额、转账时间四要素发起紧急止付，银行止付 48 小时，同一账户最多止付两次",
-                   "Stop-payment orders on the four fields banks check (name, account, amount, time): 48 hours, at most twice per account"),
-                  ("依据银行流水逐级追踪资金去向（一级卡、二级卡……），支持按比例与先进先出两种归属规则",
-                   "Following the money level by level from bank statements, with proportional and FIFO attribution shown in the result"),
-                  ("冻结 6 个月并可续冻，登记法律文书编号",
-                   "Freezes for 6 months, renewable, with the legal document number"),
-                  ("被骗资金返还：能对应到人的直接返还，否则公告 30 日后按损失比例返还",
-                   "Returning money: directly where it matches one victim, otherwise pro rata after a 30-day notice")]),
-    "telecom": ("通信", "Telecom", "通信民警、各运营商驻场人员", "Police and each operator's liaison",
-                "涉诈号码发现、拦截与关停、申诉处理、正在通话的预警",
-                "Fraud-number detection, interception and shutdown orders, appeals, calls in progress", [
-                    ("被举报号码 1 小时内、关联号码 24 小时内复核、限制或关停",
-                     "Re-verify, limit or shut down reported numbers within 1 hour, associated numbers within 24 hours"),
-                    ("每项限制写明理由与申诉渠道，申诉成功即解除",
-                     "Every restriction states its reason and an appeal channel; a successful appeal lifts it"),
-                    ("拦截名单有来源、有期限", "Blocking lists with provenance and expiry"),
-                    ("涉诈号码正在与居民通话时，立即生成最高优先级预警",
-                     "A resident on the phone with a fraud number right now becomes a top-priority warning lead")]),
-    "warning": ("预警劝阻", "Warning", "预警劝阻民警、派出所民警", "The warning desk and police stations",
-                "预警线索分级、下发、签收，找人、劝阻、止付、教育，回访",
-                "Leads, grading, dispatch, find / dissuade / stop-payment / educate, callbacks", [
-                    ("线索来源：与涉诈号码通联、向风险账户转账、访问涉诈网址或 App、群众举报、上级下发",
-                     "Leads from contact with fraud numbers, transfers to risky accounts, fraud URLs or apps, citizen reports, higher levels"),
-                    ("高、中、低分级，按人员所在地经市、县下发到派出所并签收",
-                     "Graded high / medium / low, dispatched city → county → station by location, and signed for"),
-                    ("按时限完成快速找人、全力劝阻、及时止付、深入教育，记录结果与避免损失",
-                     "Find, dissuade, stop payment, educate within each grade's time limit; record the outcome and loss avoided"),
-                    ("事后回访核实", "Callbacks check later")]),
-    "analysis": ("研判", "Analysis", "研判分析员、侦查员", "Analysts and investigators",
-                 "串并案、团伙、两卡、帮信人员、关系图、时间线",
-                 "Linking cases into series and gangs, mule cards, 帮信 suspects, link charts, timelines", [
-                     ("共用电话、账户、设备、网址、App 或社交账号的案件自动串并，连通分量即候选团伙",
-                      "Cases sharing a phone, account, device, URL, app or social account are linked; components are candidate gangs"),
-                     ("识别两卡：多进多出、快进快出、多名受害人、夜间交易、新开户",
-                      "Mule cards: fan-in / fan-out, quick pass-through, many victims, night activity, new accounts"),
-                     ("帮信情节严重提示：为 3 个以上对象提供帮助、结算 20 万元以上或获利 1 万元以上",
-                      "Serious 帮信 flags: served 3+ parties, settled 200,000+ yuan or earned 10,000+ yuan"),
-                     ("案件关系图与时间线，记录嫌疑人、抓获、缴获的卡与工具",
-                      "Link charts and timelines; suspects, arrests, seized cards and tools per case")]),
-    "command": ("指挥", "Command", "中心领导", "Leadership",
-                "全局态势、同比统计、导出、宣传记录",
-                "The overall picture, year-over-year statistics, exports, publicity records", [
-                    ("发案数、损失、破案、打处人数、追赃与冻结、劝阻与避免损失的同比（两降两升）",
-                     "Cases, losses, solved cases, people dealt with, money recovered and frozen, dissuasions — year over year"),
-                    ("按区域、诈骗类型、时段统计并导出", "By region, fraud type and period, with exports"),
-                    ("宣传活动记录", "Publicity (宣传) records")]),
-    "public": ("公众", "Public", "市民", "Citizens",
-               "电话、账户、网址风险查询，在线举报",
-               "Risk look-up of a phone, account or URL; reporting a fraud (举报)", [
-                   ("查询一个电话号码、银行账户或网址是否涉诈", "Look up whether a phone number, account or URL is linked to fraud"),
-                   ("在线举报诈骗线索，进入预警劝阻流程", "Report a fraud; the report becomes a warning lead")]),
+_DESKS = {  # code: (name zh, name en)
+    "funds": ("止付冻结", "Funds"),
+    "telecom": ("通信", "Telecom"),
+    "warning": ("预警劝阻", "Warning"),
+    "analysis": ("研判", "Analysis"),
+    "command": ("指挥", "Command"),
+    "public": ("公众", "Public"),
 }
 
 CATALOG: dict[str, tuple[str, str]] = {
@@ -678,24 +628,10 @@ CATALOG: dict[str, tuple[str, str]] = {
     "imports.place": ("位置", "Place"),
     "imports.reason": ("原因", "Reason"),
     "imports.more_problems": ("另有 {n} 处未列出。", "{n} more not shown."),
-    # desks still to come
-    "desk.coming": ("将在后续版本提供", "Coming in a later release"),
-    "desk.who": ("使用者", "Who works here"),
-    "desk.what": ("职能", "What they do"),
-    "desk.will_hold": ("本工作台将提供", "This desk will hold"),
-    "desk.meanwhile": ("目前已可使用：接警登记、警情查询、批量导入和首页态势。", "Available now: taking reports, the case list, imports and the home dashboard."),
 }
 
-# The desk pages' headings, where the navigation's short English name would say too little.
-_TITLES_EN = {"funds": "Funds: stop-payment & freeze", "warning": "Warning & dissuasion"}
-
-for _code, (_zh, _en, _who_zh, _who_en, _what_zh, _what_en, _plan) in _DESKS.items():
-    CATALOG[f"desk.{_code}.name"] = (_zh, _en)
-    CATALOG[f"desk.{_code}.title"] = (_zh, _TITLES_EN.get(_code, _en))
-    CATALOG[f"desk.{_code}.who"] = (_who_zh, _who_en)
-    CATALOG[f"desk.{_code}.what"] = (_what_zh, _what_en)
-    for _n, _item in enumerate(_plan, start=1):
-        CATALOG[f"desk.{_code}.plan.{_n}"] = _item
+for _code, _names in _DESKS.items():  # the navigation's and the desks' tabs' names
+    CATALOG[f"desk.{_code}.name"] = _names
 
 
 

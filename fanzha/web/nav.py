@@ -19,8 +19,7 @@ class NavItem:
         return self.permission is None or (actor is not None and actor.may(self.permission))
 
 
-# Desks that later releases fill in; each has a placeholder page saying what it will hold, and
-# the permission its work will need (the public desk is open to everyone).
+# The desks after intake, each with the permission that opens it (the public desk is open to everyone).
 DESK_PERMISSIONS: dict[str, Permission | None] = {
     "funds": Permission.ORDERS_READ,
     "telecom": Permission.NUMBERS_READ,
@@ -29,15 +28,14 @@ DESK_PERMISSIONS: dict[str, Permission | None] = {
     "command": Permission.STATS_READ,
     "public": None,
 }
-COMING_DESKS: tuple[str, ...] = tuple(DESK_PERMISSIONS)
-# Desks whose pages exist open there rather than on their placeholder.
+# Each desk's home page: where the navigation (and an old /desks/<code> address) opens it.
 DESK_HOMES: dict[str, str] = {"funds": "/funds", "telecom": "/telecom/orders", "warning": "/warning/leads",
                               "analysis": "/analysis/series", "command": "/command", "public": "/public"}
 
 NAV: tuple[NavItem, ...] = (
     NavItem("home", "/", "nav.home", Permission.DASHBOARD_READ),
     NavItem("intake", "/intake/cases", "nav.intake", Permission.CASE_READ),
-    *(NavItem(code, DESK_HOMES.get(code, f"/desks/{code}"), f"desk.{code}.name", perm)
+    *(NavItem(code, DESK_HOMES[code], f"desk.{code}.name", perm)
       for code, perm in DESK_PERMISSIONS.items()),
     NavItem("audit", "/audit", "nav.audit", Permission.AUDIT_READ),
     NavItem("admin", "/admin/users", "nav.admin", Permission.USERS_MANAGE),

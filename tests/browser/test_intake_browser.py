@@ -159,7 +159,7 @@ def test_phone_width(browser, context, live_server, shots) -> None:
                                 storage_state=context.storage_state(), is_mobile=True, has_touch=True)
     page = phone.new_page()
     try:
-        for path in ("/", "/intake/cases", "/intake/new", "/imports", "/desks/funds"):
+        for path in ("/", "/intake/cases", "/intake/new", "/imports", "/funds"):
             page.goto(path)
             assert _overflow(page) <= 0, path
         page.goto("/intake/cases")

@@ -1,31 +1,27 @@
-"""Placeholder pages for the desks later releases build: each says what it will hold, no more.
+"""The desks' old addresses (/desks/<code>): each now opens its desk's own home page.
 
-Each desk is its own route with the permission its work will need (nav.DESK_PERMISSIONS), so a
-bank's liaison already opens the funds desk and not the analysis desk; the public desk is open
-to everyone and rate-limited per address, like the public look-ups it will hold.
+Every desk has its pages (nav.DESK_HOMES), so a bookmark or a link to /desks/<code> from an
+earlier release is sent there with a permanent redirect. The desk's permission is still checked
+first, so the answer to someone who may not open a desk is the same here as on the desk itself.
 """
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse
 
 from fanzha.web.auth import public, requires
-from fanzha.web.i18n import CATALOG
-from fanzha.web.nav import DESK_PERMISSIONS
-from fanzha.web.templating import render
+from fanzha.web.nav import DESK_HOMES, DESK_PERMISSIONS
 
 router = APIRouter(include_in_schema=False)
-
-# Catalog keys of what each desk will hold (i18n.py, after DESIGN.md's desk table and rules).
-PLANS: dict[str, tuple[str, ...]] = {
-    code: tuple(sorted(k for k in CATALOG if k.startswith(f"desk.{code}.plan."))) for code in DESK_PERMISSIONS
-}
 
 
 def _desk_route(code: str, permission) -> None:
     rule = requires(permission) if permission is not None else public(rate_limited=True)
+    home = DESK_HOMES[code]
 
-    def desk(request: Request, _=Depends(rule)):
-        return render(request, "desks/desk.html", {"area": code, "code": code, "plan": PLANS[code]})
+    def desk(request: Request, _=Depends(rule)) -> RedirectResponse:
+        query = f"?{request.url.query}" if request.url.query else ""
+        return RedirectResponse(home + query, status_code=308)
 
     desk.__name__ = f"desk_{code}"
     router.add_api_route(f"/desks/{code}", desk, methods=["GET"], name=f"desk_{code}")
