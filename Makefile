@@ -44,9 +44,12 @@ setup: deps assets
 demo: setup
 	$(VENV)/bin/fanzha demo
 
+## Two workers (pytest-xdist), a test file's tests kept together and in order on one of them.
+TEST_WORKERS ?= 2
+
 test: setup system
 	$(VENV)/bin/ruff check fanzha tests bench
-	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
+	$(VENV)/bin/python -m pytest -n $(TEST_WORKERS) --dist loadfile --durations=15 $(PYTEST_ARGS)
 
 bench: setup
 	$(VENV)/bin/python bench/run_all.py
