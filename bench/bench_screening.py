@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/bench_screening.py [--events 1000000] [--residents 1000000] [--flagged 10000]
                                               [--pipeline-events 1000000] [--pipeline-residents 100000]
-                                              [--pipeline-batch 10000] [--database sqlite|URL] [--seed 7]
+                                              [--pipeline-batch 100000] [--database sqlite|URL] [--seed 7]
 
 Two figures, both over synthetic calls (numpy, deterministic): a resident's number against another
 number; one call in a thousand involves a flagged number.
@@ -39,6 +39,7 @@ from sqlalchemy import func, insert, select  # noqa: E402
 from fanzha.domain.actor import Actor  # noqa: E402
 from fanzha.engines.call_screening import CallScreen, Flag, Resident  # noqa: E402
 from fanzha.events import subjects  # noqa: E402
+from fanzha.events.event_bus import BULK_BATCH  # noqa: E402
 from fanzha.events.in_process_bus import InProcessBus  # noqa: E402
 from fanzha.events.stream_session import stop_checkpoints  # noqa: E402
 from fanzha.events.telecom_handler import TelecomHandler  # noqa: E402
@@ -157,8 +158,9 @@ def main() -> None:
     parser.add_argument("--flagged", type=int, default=10_000)
     parser.add_argument("--pipeline-events", type=int, default=1_000_000)
     parser.add_argument("--pipeline-residents", type=int, default=100_000)
-    parser.add_argument("--pipeline-batch", type=int, default=10_000,
-                        help="most events per transaction (the worker command's --batch; batches grow to it under load)")
+    parser.add_argument("--pipeline-batch", type=int, default=BULK_BATCH,
+                        help="most events per transaction (as `fanzha stream replay` consumes in process; "
+                             "the worker's --batch); batches grow to it only when events are waiting")
     parser.add_argument("--database", default="sqlite", help="sqlite (a fresh file) or a database URL")
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()

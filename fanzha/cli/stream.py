@@ -17,6 +17,7 @@ from typing import Annotated
 import typer
 
 from fanzha.cli.common import console, database, err
+from fanzha.events.event_bus import BULK_BATCH, DEFAULT_BATCH
 
 stream_app = typer.Typer(help="Live call and SMS events (实时话单): replay a world, run the screening worker, "
                               "block lists (拦截名单) and alerts (预警).", no_args_is_help=True)
@@ -66,7 +67,8 @@ def replay_world(
     async def run() -> dict:
         handler = None
         if bus.kind == "memory":  # nobody else can consume an in-process stream: consume here
-            handler = telecom_worker(bus, database())
+            # a replay as fast as it can goes is a backlog: let batches grow (a paced one stays small)
+            handler = telecom_worker(bus, database(), batch_size=BULK_BATCH if rate is None else DEFAULT_BATCH)
             await bus.start()
         else:
             await bus.connect()
@@ -89,7 +91,9 @@ def replay_world(
 @stream_app.command("worker")
 def worker(
     broker: BrokerOption = None,
-    batch: Annotated[int, typer.Option(min=1, max=10_000, help="most events stored per transaction")] = 500,
+    batch: Annotated[int, typer.Option(min=1, max=100_000, help="most events stored per transaction (a batch "
+                                                                 "takes what is waiting, so it grows to this only "
+                                                                 "under load)")] = DEFAULT_BATCH,
     stats_every: Annotated[float, typer.Option(min=0.5, help="seconds between progress lines")] = 10.0,
     ack_wait: Annotated[float, typer.Option(min=1, help="seconds before an unacknowledged event comes again")] = 30.0,
     graph_every: Annotated[float | None, typer.Option(

@@ -11,7 +11,13 @@ from typing import Protocol
 
 from fanzha.events.delivery import BatchHandler
 
-DEFAULT_BATCH = 500
+DEFAULT_BATCH = 500  # most events a live consumer takes at once: small batches keep the latency low
+# Most events a replay consumed as fast as it can (in process) takes at once. A batch holds only
+# what is waiting, so it grows to this only when a backlog is there. On SQLite one transaction
+# should then carry many rows: each commit writes every index page its rows touched, and calls
+# land on random pages of three indexes, so 1,000,000 calls took 79 s in batches of 10,000 and
+# 41 s in batches of 100,000 (bench/bench_screening.py, docs/benchmarks.md).
+BULK_BATCH = 100_000
 DEFAULT_MAX_WAIT = 0.002  # seconds a consumer waits to fill a batch: bounds the added latency
 
 
