@@ -246,3 +246,42 @@ def test_the_call_in_progress_becomes_a_high_lead_on_the_residents_station(db, h
         assert (lead.grade, lead.station_id, lead.level, lead.phone) == ("high", longqiao, "station", RESIDENT)
         assert [(sig.source, sig.evidence["number"]) for sig in lead.signals] == [("call_in_progress", FRAUD)]
         assert lead.sign_by - lead.raised_at == timedelta(minutes=10)
+
+
+def test_the_flags_are_read_again_only_when_they_changed(db, handler, monkeypatch) -> None:
+    """Reading a city's block list takes seconds; the stream checks a fingerprint every second and
+    reads the flags only after an entry is added or lifted or a model candidate changes."""
+    from fanzha.events import telecom_handler
+    from fanzha.store.models import NumberScore
+
+    reads = []
+    real = telecom_handler.load_flags
+    monkeypatch.setattr(telecom_handler, "load_flags", lambda session: reads.append(1) or real(session))
+    assert handler.refresh().flagged_count == 0 and len(reads) == 1
+    handler.refresh()
+    handler.refresh()
+    assert len(reads) == 1  # nothing changed: nothing read
+
+    entry = flag(db)
+    assert FRAUD in handler.refresh().flags and len(reads) == 2
+    with db.session() as s:
+        lift_entry(s, SYSTEM, entry, "申诉成功")
+    assert FRAUD not in handler.refresh().flags and len(reads) == 3
+
+    model_number = "17100000009"
+    with db.session() as s:
+        s.add(NumberScore(number=model_number, score=0.91, reasons=[], window_days=7.0, scored_at=clock.now(),
+                          state="pending"))
+    assert handler.refresh().flags[model_number].score == pytest.approx(0.91) and len(reads) == 4
+    with db.session() as s:
+        s.scalar(select(NumberScore)).score = 0.97  # scored again
+    assert handler.refresh().flags[model_number].score == pytest.approx(0.97) and len(reads) == 5
+    with db.session() as s:
+        s.scalar(select(NumberScore)).state = "dismissed"  # an officer dismissed the candidate
+    assert model_number not in handler.refresh().flags and len(reads) == 6
+    handler.refresh()
+    assert len(reads) == 6
+
+    monkeypatch.setattr(telecom_handler, "FLAGS_RELOAD_S", 0.0)  # and now and then whatever the fingerprint says
+    handler.refresh()
+    assert len(reads) == 7

@@ -45,7 +45,12 @@ from fanzha.events.stream_stats import BatchOutcome, StreamStats
 from fanzha.services import audit
 from fanzha.services.telecom.alerts import AlertDraft, raise_alerts, raise_alerts_by_draft
 from fanzha.services.telecom.call_blocking import ACTIONS, alert_action, blocking_operators
-from fanzha.services.telecom.screen_loader import load_flags, residents, residents_version
+from fanzha.services.telecom.screen_loader import (
+    flags_version,
+    load_flags,
+    residents,
+    residents_version,
+)
 from fanzha.services.telecom.sms_screening import (
     TEXT_THRESHOLD,
     Classify,
@@ -58,6 +63,9 @@ from fanzha.store.db import Database
 
 log = logging.getLogger("fanzha.events")
 RETRY_DELAY_S = 1.0
+# The flags are checked every flags_refresh_s and read again only when their fingerprint changed,
+# and in any case this often, in case a row was changed where the fingerprint cannot see it.
+FLAGS_RELOAD_S = 60.0
 SCHEMAS = {subjects.CALLS: CallEvent, subjects.SMS: SmsEvent}
 
 
@@ -101,6 +109,8 @@ class TelecomHandler:
         self._screen: CallScreen | None = None
         self._flags_at = self._residents_at = -1e18
         self._residents_version: tuple | None = None
+        self._flags_version: tuple | None = None
+        self._flags_loaded_at = -1e18
         self._lock = threading.Lock()
         self._commit_locks: dict[str, tuple[asyncio.AbstractEventLoop, asyncio.Lock]] = {}
 
@@ -118,12 +128,17 @@ class TelecomHandler:
                 version = residents_version(session)
             if self._screen is None or (version is not None and version != self._residents_version):
                 self._residents_version = version or residents_version(session)
+                self._flags_version = flags_version(session)
                 self._screen = CallScreen(merge_flags(load_flags(session), self.scores, self.threshold),
                                           residents(session))
-                self._residents_at = self._flags_at = now
+                self._residents_at = self._flags_at = self._flags_loaded_at = now
             elif now - self._flags_at >= self.flags_refresh_s:
-                self._screen = self._screen.with_flags(merge_flags(load_flags(session), self.scores, self.threshold))
                 self._flags_at = now
+                flags = flags_version(session)
+                if flags != self._flags_version or now - self._flags_loaded_at >= FLAGS_RELOAD_S:
+                    self._flags_version, self._flags_loaded_at = flags, now
+                    self._screen = self._screen.with_flags(merge_flags(load_flags(session), self.scores,
+                                                                       self.threshold))
             return self._screen
 
     def _in_order(self, subject: str) -> asyncio.Lock:
