@@ -10,7 +10,6 @@ time (numpy), since formatting them one by one cost more than the rest of the re
 """
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -22,9 +21,8 @@ import numpy as np
 from pydantic import ValidationError
 
 from fanzha.domain.clock import CENTER_TZ
-from fanzha.domain.errors import problems_from_validation
 from fanzha.events.call_event import MAX_DURATION_S, CallEvent
-from fanzha.events.event_fields import operator_code
+from fanzha.events.event_fields import event_id_of, operator_code, rejection_reason
 from fanzha.services.importing.calls import call_type as read_call_type
 from fanzha.services.importing.keys import SEPARATOR
 from fanzha.services.telecom.stream_records import CALL_COLUMNS
@@ -153,20 +151,6 @@ def _rows(fields: list[_Fields], micros: list[int]) -> list[tuple]:
     return rows
 
 
-def _reason(exc: ValidationError) -> str:
-    return "; ".join(str(p) for p in problems_from_validation(exc))
-
-
-def _event_id(data: bytes) -> str | None:
-    """The event's id, if it can be read at all (kept with its dead letter)."""
-    try:
-        doc = json.loads(data)
-    except Exception:  # noqa: BLE001 - not JSON at all: no id to keep
-        return None
-    value = doc.get("event_id") if isinstance(doc, dict) else None
-    return str(value) if value is not None else None
-
-
 def read_calls(subject: str, payloads: Sequence[bytes]) -> CallBatch:
     """The batch's valid calls as rows; each malformed one a dead letter with its reason."""
     batch = CallBatch()
@@ -180,11 +164,11 @@ def read_calls(subject: str, payloads: Sequence[bytes]) -> CallBatch:
             try:
                 read = _event(CallEvent.model_validate_json(data))
             except ValidationError as exc:
-                dead.append((subject, _event_id(data), data.decode("utf-8", "replace"), _reason(exc)))
+                dead.append((subject, event_id_of(data), data.decode("utf-8", "replace"), rejection_reason(exc)))
                 continue
         micro = (read[1] - _EPOCH) // _MICROSECOND
         if not _FIRST_US <= micro <= _LAST_US:
-            dead.append((subject, _event_id(data), data.decode("utf-8", "replace"),
+            dead.append((subject, event_id_of(data), data.decode("utf-8", "replace"),
                          "start_time: is before year 1 or after 9999 in UTC"))
             continue
         fields.append(read[0])

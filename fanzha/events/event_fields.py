@@ -1,4 +1,5 @@
-"""Field readers the event schemas share: phone numbers, zone-carrying times, operators, event ids."""
+"""Field readers the event schemas share: phone numbers, zone-carrying times, operators; and what a
+dead letter keeps of a payload that failed: its event id and the reason."""
 from __future__ import annotations
 
 import json
@@ -6,9 +7,10 @@ import re
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import BeforeValidator
+from pydantic import BeforeValidator, ValidationError
 
 from fanzha.domain.clock import parse_time
+from fanzha.domain.errors import problems_from_validation
 from fanzha.domain.organisation import operator_by_name
 
 _SPACES = re.compile(r"[\s\u3000\-()（）]")
@@ -57,3 +59,8 @@ def event_id_of(data: bytes) -> str | None:
         return str(value) if value is not None else None
     except Exception:  # noqa: BLE001 - not JSON, or not an object: no id to keep
         return None
+
+
+def rejection_reason(exc: ValidationError) -> str:
+    """Why a payload was refused, every problem with its field, for its dead letter."""
+    return "; ".join(str(p) for p in problems_from_validation(exc))

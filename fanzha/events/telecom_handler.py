@@ -31,14 +31,13 @@ from dataclasses import dataclass
 from pydantic import ValidationError
 
 from fanzha.domain import clock
-from fanzha.domain.errors import problems_from_validation
 from fanzha.domain.warning_lead import LeadSource
 from fanzha.engines.call_screening import CallScreen, merge_flags
 from fanzha.events import subjects
 from fanzha.events.call_batch import DURATION, KEY, MSISDN, OTHER, CallBatch, read_calls
 from fanzha.events.call_event import CallEvent
 from fanzha.events.delivery import Delivery
-from fanzha.events.event_fields import event_id_of
+from fanzha.events.event_fields import event_id_of, rejection_reason
 from fanzha.events.sms_event import SmsEvent
 from fanzha.events.stream_session import stream_session
 from fanzha.events.stream_stats import BatchOutcome, StreamStats
@@ -74,10 +73,6 @@ class _Parsed:
     events: CallBatch | list  # calls as a batch of rows; SMS as events
     dead: list[tuple[str, str | None, str, str]]  # subject, event id, payload, reason
     decode_s: float = 0.0
-
-
-def _reason(exc: ValidationError) -> str:
-    return "; ".join(str(p) for p in problems_from_validation(exc))
 
 
 class TelecomHandler:
@@ -204,7 +199,7 @@ class TelecomHandler:
             try:
                 events.append(schema.model_validate_json(data))
             except ValidationError as exc:
-                dead.append((subject, event_id_of(data), data.decode("utf-8", "replace"), _reason(exc)))
+                dead.append((subject, event_id_of(data), data.decode("utf-8", "replace"), rejection_reason(exc)))
         return _Parsed(events, dead)
 
     def _commit(self, subject: str, parsed: _Parsed, received: int) -> BatchOutcome:

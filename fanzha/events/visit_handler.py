@@ -26,10 +26,9 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from fanzha.domain import clock
-from fanzha.domain.errors import problems_from_validation
 from fanzha.events import subjects
 from fanzha.events.delivery import Delivery
-from fanzha.events.event_fields import event_id_of
+from fanzha.events.event_fields import event_id_of, rejection_reason
 from fanzha.events.stream_session import stream_session
 from fanzha.events.stream_stats import BatchOutcome, StreamStats
 from fanzha.events.visit_event import VisitEvent
@@ -145,8 +144,7 @@ class VisitHandler:
             try:
                 events.append(VisitEvent.model_validate_json(d.data))
             except ValidationError as exc:
-                reason = "; ".join(str(p) for p in problems_from_validation(exc))
-                dead.append((subject, event_id_of(d.data), d.data.decode("utf-8", "replace"), reason))
+                dead.append((subject, event_id_of(d.data), d.data.decode("utf-8", "replace"), rejection_reason(exc)))
         return _Parsed(events, dead)
 
     def _commit(self, subject: str, parsed: _Parsed, received: int) -> tuple[BatchOutcome, int]:
