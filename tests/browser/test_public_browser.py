@@ -93,6 +93,8 @@ def test_a_citizen_looks_up_reports_and_hits_the_limit(browser, window, shots) -
     assert limited.is_visible() and "秒后再试" in limited.inner_text() and "110" in limited.inner_text()
     _fits(page, "the rate-limit message")
     page.screenshot(path=str(shots / "public-limited-375.png"), full_page=True)
-    page.goto("/public?lang=en")
+    for _ in range(LIMIT + 3):  # a token may have come back while the screenshot was taken (one each 5 s)
+        if page.goto("/public?lang=en").status == 429:
+            break
     assert "Too many requests" in page.locator(".public-limited").inner_text()
     context.close()
